@@ -1,0 +1,63 @@
+# Copyright (c) 2026, crm_ext developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import cint, flt, to_timedelta
+
+from crm_ext.logic.errors import LogicError
+from crm_ext.logic.settings_rules import check_settings
+from crm_ext.utils import throw
+
+
+class CRMExtSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		default_phone_country: DF.Link | None
+		first_contact_minutes: DF.Int
+		head_of_sales: DF.Link | None
+		holiday_list: DF.Link | None
+		overdue_share_threshold: DF.Percent
+		receivable_share_threshold: DF.Percent
+		work_day_end: DF.Time | None
+		work_day_start: DF.Time | None
+	# end: auto-generated types
+
+	def validate(self):
+		try:
+			check_settings(
+				cint(self.first_contact_minutes),
+				_seconds(self.work_day_start),
+				_seconds(self.work_day_end),
+				{
+					"receivable_share_threshold": flt(self.receivable_share_threshold),
+					"overdue_share_threshold": flt(self.overdue_share_threshold),
+				},
+			)
+		except LogicError as e:
+			throw(e, self, title=_("Invalid Setting"))
+
+
+def _seconds(value) -> int | None:
+	return int(to_timedelta(value).total_seconds()) if value else None
+
+
+def get_settings() -> CRMExtSettings:
+	"""The settings single, cached per request (cleared by Frappe on save)."""
+	return frappe.get_cached_doc("CRM Ext Settings")
+
+
+def default_phone_region() -> str | None:
+	"""ISO alpha-2 code of the settings' default phone country, for phone normalisation."""
+	country = get_settings().default_phone_country
+	if not country:
+		return None
+	code = frappe.db.get_value("Country", country, "code")
+	return code.upper() if code else None

@@ -1,0 +1,53 @@
+"""Tier 2: install / migrate / uninstall leave ERPNext exactly as declared."""
+
+import frappe
+
+from crm_ext.setup import install
+from crm_ext.setup.custom_fields import CUSTOM_FIELDS
+from crm_ext.setup.roles import ROLES
+from crm_ext.testing import IntegrationTestCase
+
+
+def app_custom_fields() -> set[tuple[str, str]]:
+	rows = frappe.get_all("Custom Field", filters={"module": install.MODULE}, fields=["dt", "fieldname"])
+	return {(r.dt, r.fieldname) for r in rows}
+
+
+def declared_custom_fields() -> set[tuple[str, str]]:
+	return {(dt, df["fieldname"]) for dt, fields in CUSTOM_FIELDS.items() for df in fields}
+
+
+class TestInstall(IntegrationTestCase):
+	def test_install_creates_declared_roles_fields_and_settings(self):
+		for spec in ROLES:
+			self.assertTrue(frappe.db.exists("Role", spec["role_name"]))
+		self.assertEqual(app_custom_fields(), declared_custom_fields())
+		for dt, fieldname in declared_custom_fields():
+			self.assertTrue(frappe.get_meta(dt).has_field(fieldname), f"{dt}.{fieldname} missing from meta")
+		self.assertTrue(frappe.db.exists("Workspace", "CRM Ext"))
+
+	def test_install_is_idempotent(self):
+		before = frappe.db.count("Custom Field", {"module": install.MODULE})
+		install.after_install()
+		install.after_install()
+		self.assertEqual(frappe.db.count("Custom Field", {"module": install.MODULE}), before)
+		self.assertEqual(
+			frappe.db.count("Role", {"name": ("in", [r["role_name"] for r in ROLES])}), len(ROLES)
+		)
+
+	def test_uninstall_removes_everything_then_reinstall_restores_it(self):
+		# before_uninstall drops columns (DDL commits), so this test restores the state itself.
+		try:
+			install.before_uninstall()
+			self.assertEqual(app_custom_fields(), set())
+			self.assertEqual(frappe.db.count("Property Setter", {"module": install.MODULE}), 0)
+			for dt, fieldname in declared_custom_fields():
+				frappe.clear_cache(doctype=dt)
+				self.assertFalse(frappe.get_meta(dt).has_field(fieldname))
+				self.assertNotIn(fieldname, frappe.db.get_table_columns(dt))
+			for spec in ROLES:
+				self.assertFalse(frappe.db.exists("Role", spec["role_name"]))
+		finally:
+			install.after_install()
+			frappe.db.commit()
+		self.assertEqual(app_custom_fields(), declared_custom_fields())
