@@ -18,3 +18,42 @@ before_uninstall = "crm_ext.setup.install.before_uninstall"
 # Testing
 # -------
 before_tests = "crm_ext.testing.before_tests"
+
+# Desk
+# ----
+override_doctype_dashboards = {
+	"Customer": "crm_ext.sales.dashboards.customer_dashboard",
+}
+
+# Document Events
+# ---------------
+doc_events = {
+	"ToDo": {
+		"after_insert": "crm_ext.sales.assignment.on_todo_change",
+		"on_update": "crm_ext.sales.assignment.on_todo_change",
+	},
+	"Communication": {
+		"after_insert": "crm_ext.sales.first_contact.on_communication",
+	},
+}
+
+# Scheduled Tasks
+# ---------------
+scheduler_events = {
+	"cron": {
+		"*/5 * * * *": ["crm_ext.sales.first_contact.check_first_contact"],
+	},
+}
+
+# Permissions
+# -----------
+permission_query_conditions = {
+	"Sales Lead": "crm_ext.sales.permissions.sales_lead_query",
+	"Sales Lead Stage Log": "crm_ext.sales.permissions.stage_log_query",
+	"Sales Request": "crm_ext.sales.permissions.sales_request_query",
+}
+has_permission = {
+	"Sales Lead": "crm_ext.sales.permissions.sales_lead_has_permission",
+	"Sales Lead Stage Log": "crm_ext.sales.permissions.stage_log_has_permission",
+	"Sales Request": "crm_ext.sales.permissions.sales_request_has_permission",
+}

@@ -11,7 +11,14 @@ try:
 except ImportError:  # Frappe v15
 	from frappe.tests.utils import FrappeTestCase as IntegrationTestCase
 
-__all__ = ["IntegrationTestCase", "before_tests", "make_user"]
+__all__ = [
+	"IntegrationTestCase",
+	"before_tests",
+	"make_customer",
+	"make_pipeline",
+	"make_sales_lead",
+	"make_user",
+]
 
 
 def before_tests():
@@ -43,3 +50,51 @@ def make_user(email: str, *roles: str, user_type: str = "System User") -> str:
 	user.set("roles", [])
 	user.add_roles(*roles)
 	return user.name
+
+
+def make_pipeline(name: str, stages=None) -> str:
+	"""A pipeline with stages [(stage_name, kind, probability, required_fields), ...] (idempotent)."""
+	stages = stages or [
+		("New", "Open", 10, ()),
+		("Quote", "Open", 50, ("expected_amount", "expected_close_date")),
+		("Won", "Won", 100, ()),
+		("Lost", "Lost", 0, ()),
+	]
+	if not frappe.db.exists("Sales Pipeline", name):
+		frappe.get_doc({"doctype": "Sales Pipeline", "pipeline_name": name}).insert()
+	for order, (stage_name, kind, probability, required) in enumerate(stages, start=1):
+		if not frappe.db.exists("Pipeline Stage", f"{name}-{stage_name}"):
+			frappe.get_doc(
+				{
+					"doctype": "Pipeline Stage",
+					"pipeline": name,
+					"stage_name": stage_name,
+					"stage_order": order,
+					"kind": kind,
+					"probability": probability,
+					"required_fields": [{"fieldname": f} for f in required],
+				}
+			).insert()
+	return name
+
+
+def make_sales_lead(**kwargs):
+	"""A Sales Lead in the test pipeline; unique contact details unless given."""
+	pipeline = kwargs.pop("pipeline", None) or make_pipeline("_Test Pipeline")
+	values = {
+		"doctype": "Sales Lead",
+		"lead_name": "Test Person",
+		"email": f"lead-{frappe.generate_hash(length=8)}@example.com",
+		"pipeline": pipeline,
+	}
+	values.update(kwargs)
+	lead = frappe.get_doc(values)
+	return lead.insert()
+
+
+def make_customer(name: str = "_Test CRM Customer") -> str:
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc({"doctype": "Customer", "customer_name": name, "customer_type": "Company"}).insert(
+			ignore_permissions=True
+		)
+	return name

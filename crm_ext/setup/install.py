@@ -12,12 +12,31 @@ from crm_ext.setup.custom_fields import CUSTOM_FIELDS
 from crm_ext.setup.roles import ROLES
 
 MODULE = "CRM Ext"
+DEFAULT_LOST_REASONS = ("Price too high", "Chose a competitor", "No budget", "No response", "Not a fit")
+# Records of Frappe doctypes (not module-linked, so not removed by Frappe) made for our doctypes
+LINKED_RECORDS = (("Kanban Board", "reference_doctype"), ("Assignment Rule", "document_type"))
+APP_DOCTYPES = ("Sales Lead",)
 
 
 def after_install():
 	sync_roles()
 	sync_custom_fields()
 	ensure_settings()
+	create_sales_defaults()
+
+
+def create_sales_defaults():
+	"""Default pipeline with stages and kanban board, lost reasons, round-robin assignment."""
+	from crm_ext.sales.assignment import ensure_assignment_rule
+	from crm_ext.sales.pipeline import create_default_pipeline
+
+	create_default_pipeline()
+	for reason in DEFAULT_LOST_REASONS:
+		if not frappe.db.exists("Sales Lead Lost Reason", reason):
+			frappe.get_doc({"doctype": "Sales Lead Lost Reason", "lost_reason": reason}).insert(
+				ignore_permissions=True
+			)
+	ensure_assignment_rule()
 
 
 def after_migrate():
@@ -29,7 +48,16 @@ def after_migrate():
 def before_uninstall():
 	remove_custom_fields()
 	remove_property_setters()
+	remove_linked_records()
 	remove_roles()
+
+
+def remove_linked_records():
+	"""Kanban boards and assignment rules of the app's doctypes, and their open assignments."""
+	for doctype, fieldname in LINKED_RECORDS:
+		for name in frappe.get_all(doctype, filters={fieldname: ("in", APP_DOCTYPES)}, pluck="name"):
+			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True)
+	frappe.db.delete("ToDo", {"reference_type": ("in", APP_DOCTYPES)})
 
 
 def sync_roles():

@@ -3,8 +3,9 @@
 The app reuses ERPNext's roles wherever one fits: Sales User (reps), Sales Manager (head of
 sales), Purchase User / Purchase Manager (procurement), Accounts User (accountants) and the
 portal role Supplier (ERPNext gives it to every website user linked to a Supplier's Contact).
-Only the CRM administrator role is new: it configures pipelines, assignment and settings without
-needing System Manager.
+Two roles are new: CRM Manager configures pipelines, assignment and settings without needing
+System Manager; CRM Intake is for the API key of a site form / telephony / messenger integration,
+which may submit Sales Requests and nothing else.
 """
 
 ROLES = [
@@ -12,5 +13,10 @@ ROLES = [
 		"role_name": "CRM Manager",
 		"desk_access": 1,
 		"description": "Configures crm_ext: pipelines and stages, assignment, service times, settings.",
+	},
+	{
+		"role_name": "CRM Intake",
+		"desk_access": 0,
+		"description": "API user of site forms, telephony and messengers: may only submit Sales Requests.",
 	},
 ]

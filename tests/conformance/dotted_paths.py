@@ -48,6 +48,7 @@ PATH_HOOKS = {
 	"default_log_clearing_doctypes_resolver",
 	"filters_config",
 	"ignore_links_on_delete_resolver",
+	"override_doctype_dashboards",
 }
 # hooks whose dict keys are doctype names
 DOCTYPE_KEYED_HOOKS = {

@@ -21,9 +21,12 @@ class CRMExtSettings(Document):
 		from frappe.types import DF
 
 		default_phone_country: DF.Link | None
+		default_pipeline: DF.Link | None
 		first_contact_minutes: DF.Int
 		head_of_sales: DF.Link | None
 		holiday_list: DF.Link | None
+		intake_owner: DF.Link | None
+		intake_token: DF.Password | None
 		overdue_share_threshold: DF.Percent
 		receivable_share_threshold: DF.Percent
 		work_day_end: DF.Time | None

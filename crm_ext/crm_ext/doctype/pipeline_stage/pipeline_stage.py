@@ -1,0 +1,99 @@
+# Copyright (c) 2026, crm_ext developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt
+
+from crm_ext.logic.errors import LogicError
+from crm_ext.logic.pipeline import Stage, check_pipeline, stage_default_probability
+from crm_ext.sales.pipeline import pipeline_stages, sync_kanban_board
+from crm_ext.utils import throw
+
+# Sales Lead fields a stage may require: anything a person fills in (not layout, not computed).
+NOT_REQUIRABLE = {"naming_series", "title", "stage", "stage_kind", "probability", "pipeline"}
+
+
+class PipelineStage(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_ext.crm_ext.doctype.pipeline_stage_field.pipeline_stage_field import PipelineStageField
+
+		color: DF.Literal[
+			"Blue", "Cyan", "Gray", "Green", "Light Blue", "Orange", "Pink", "Purple", "Red", "Yellow"
+		]
+		kind: DF.Literal["Open", "Won", "Lost"]
+		pipeline: DF.Link
+		probability: DF.Percent
+		required_fields: DF.Table[PipelineStageField]
+		stage_name: DF.Data
+		stage_order: DF.Int
+		stale_after_days: DF.Int
+	# end: auto-generated types
+
+	def validate(self):
+		self.stage_name = (self.stage_name or "").strip()
+		self.probability = stage_default_probability(self.kind, flt(self.probability))
+		self.validate_pipeline_unchanged()
+		self.validate_required_fields()
+		self.validate_pipeline_shape()
+
+	def on_update(self):
+		sync_kanban_board(self.pipeline)
+
+	def after_delete(self):
+		if frappe.db.exists("Sales Pipeline", self.pipeline):
+			sync_kanban_board(self.pipeline)
+
+	def validate_pipeline_unchanged(self):
+		before = self.get_doc_before_save()
+		if (
+			before
+			and before.pipeline != self.pipeline
+			and frappe.db.exists("Sales Lead", {"stage": self.name})
+		):
+			frappe.throw(
+				_("Stage {0} has cards in pipeline {1}; it cannot move to another pipeline.").format(
+					self.name, before.pipeline
+				),
+				title=_("Stage In Use"),
+			)
+
+	def validate_required_fields(self):
+		meta = frappe.get_meta("Sales Lead")
+		seen = set()
+		for row in self.required_fields:
+			row.fieldname = (row.fieldname or "").strip()
+			df = meta.get_field(row.fieldname)
+			if (
+				not df
+				or df.fieldtype in ("Section Break", "Column Break", "Tab Break", "HTML")
+				or (row.fieldname in NOT_REQUIRABLE)
+			):
+				frappe.throw(
+					_(
+						"Row {0}: {1} is not a field a person can fill on Sales Lead; use a fieldname such as expected_amount."
+					).format(row.idx, frappe.bold(row.fieldname)),
+					title=_("Invalid Required Field"),
+				)
+			if row.fieldname in seen:
+				frappe.throw(_("Row {0}: {1} is listed twice.").format(row.idx, frappe.bold(row.fieldname)))
+			seen.add(row.fieldname)
+			row.label = df.label
+
+	def validate_pipeline_shape(self):
+		"""Order unique in the pipeline, probability in range, and at least one Open stage (so the
+		first stage of a new pipeline must be an Open one)."""
+		others = [s for s in pipeline_stages(self.pipeline) if s.name != self.name]
+		this = Stage(self.name or "", self.pipeline, self.kind, self.stage_order, self.probability)
+		try:
+			check_pipeline([*others, this])
+		except LogicError as e:
+			throw(e, self, title=_("Invalid Pipeline"))

@@ -1,0 +1,126 @@
+// Copyright (c) 2026, crm_ext developers and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("Sales Lead", {
+	setup(frm) {
+		frm.set_query("stage", () => ({
+			filters: { pipeline: frm.doc.pipeline || "" },
+			order_by: "stage_order asc",
+		}));
+		frm.set_query("pipeline", () => ({ filters: { disabled: 0 } }));
+		frm.set_query("lead_owner", () => ({ filters: { enabled: 1, user_type: "System User" } }));
+		frm.set_query("contact", () =>
+			frm.doc.customer
+				? {
+						query: "frappe.contacts.doctype.contact.contact.contact_query",
+						filters: { link_doctype: "Customer", link_name: frm.doc.customer },
+				  }
+				: {}
+		);
+	},
+
+	refresh(frm) {
+		set_stage_indicator(frm);
+		if (frm.is_new()) return;
+
+		if (!frm.doc.customer) {
+			frm.add_custom_button(__("Convert to Customer"), () => convert_to_customer(frm), __("Actions"));
+		}
+		if (!frm.doc.first_contacted_on && frm.doc.stage_kind === "Open") {
+			frm.add_custom_button(__("Mark as Contacted"), () => {
+				frm.set_value("first_contacted_on", frappe.datetime.now_datetime());
+				frm.save();
+			}, __("Actions"));
+		}
+		if (frappe.model.can_delete("Sales Lead")) {
+			frm.add_custom_button(__("Merge Into Another Lead"), () => merge_dialog(frm), __("Actions"));
+		}
+		frappe.db.get_value("Sales Pipeline", frm.doc.pipeline, "kanban_board").then(({ message }) => {
+			if (message && message.kanban_board) {
+				frm.add_custom_button(__("Kanban Board"), () =>
+					frappe.set_route("List", "Sales Lead", "Kanban", message.kanban_board)
+				);
+			}
+		});
+	},
+
+	pipeline(frm) {
+		if (!frm.doc.pipeline) return;
+		frappe.db
+			.get_list("Pipeline Stage", {
+				filters: { pipeline: frm.doc.pipeline, kind: "Open" },
+				fields: ["name"],
+				order_by: "stage_order asc",
+				limit: 1,
+			})
+			.then((rows) => frm.set_value("stage", rows.length ? rows[0].name : ""));
+	},
+
+	stage(frm) {
+		if (!frm.doc.stage) return;
+		frappe.db.get_value("Pipeline Stage", frm.doc.stage, ["kind", "probability"]).then(({ message }) => {
+			if (!message) return;
+			frm.set_value("stage_kind", message.kind);
+			frm.set_value("probability", message.probability);
+			frm.toggle_reqd("lost_reason", message.kind === "Lost");
+			frm.toggle_reqd("customer", message.kind === "Won");
+		});
+	},
+});
+
+function set_stage_indicator(frm) {
+	if (frm.is_new() || !frm.doc.stage) return;
+	const colour = { Open: "blue", Won: "green", Lost: "red" }[frm.doc.stage_kind] || "gray";
+	frappe.db.get_value("Pipeline Stage", frm.doc.stage, "stage_name").then(({ message }) => {
+		frm.page.set_indicator(__((message && message.stage_name) || frm.doc.stage), colour);
+	});
+}
+
+function convert_to_customer(frm) {
+	frappe.call({
+		method: "crm_ext.sales.conversion.convert_to_customer",
+		args: { sales_lead: frm.doc.name },
+		freeze: true,
+		freeze_message: __("Linking the Customer..."),
+		callback: ({ message }) => {
+			if (!message) return;
+			frappe.show_alert({
+				message: __("Linked to Customer {0}", [message.customer]),
+				indicator: "green",
+			});
+			frm.reload_doc();
+		},
+	});
+}
+
+function merge_dialog(frm) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Merge {0} into another lead", [frm.doc.name]),
+		fields: [
+			{
+				fieldname: "target",
+				fieldtype: "Link",
+				options: "Sales Lead",
+				label: __("Keep this lead"),
+				reqd: 1,
+				get_query: () => ({ filters: { name: ["!=", frm.doc.name] } }),
+				description: __(
+					"This card disappears; its history, requests, comments, e-mails and files move to the lead you keep. Blank fields of the kept lead are filled from this one."
+				),
+			},
+		],
+		primary_action_label: __("Merge"),
+		primary_action({ target }) {
+			frappe.call({
+				method: "crm_ext.sales.merge.merge_leads",
+				args: { source: frm.doc.name, target },
+				freeze: true,
+				callback: ({ message }) => {
+					dialog.hide();
+					frappe.set_route("Form", "Sales Lead", message);
+				},
+			});
+		},
+	});
+	dialog.show();
+}

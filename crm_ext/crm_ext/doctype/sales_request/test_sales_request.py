@@ -1,0 +1,114 @@
+# Copyright (c) 2026, crm_ext developers and contributors
+# For license information, please see license.txt
+
+import json
+
+import frappe
+
+from crm_ext.api.intake import submit_request
+from crm_ext.testing import IntegrationTestCase, make_pipeline, make_user
+
+TOKEN = "s3cret-intake-token"
+
+
+class TestSalesRequest(IntegrationTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		make_pipeline("_Test Pipeline")
+		settings = frappe.get_single("CRM Ext Settings")
+		settings.default_pipeline = "_Test Pipeline"
+		settings.intake_token = TOKEN
+		settings.save()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.local.request = None
+		frappe.db.rollback()
+
+	def as_guest_with(self, token: str | None):
+		from frappe.utils import set_request
+
+		frappe.set_user("Guest")
+		set_request(
+			method="POST",
+			path="/api/method/crm_ext.api.intake.submit_request",
+			headers={"X-CRM-Ext-Token": token} if token else {},
+		)
+
+	def test_request_creates_a_lead_then_joins_it(self):
+		first = submit_request(
+			name="Ann", phone="+7 912 345-67-89", message="Need 3 windows", utm_source="google"
+		)
+		self.assertTrue(first["created"])
+		lead = frappe.get_doc("Sales Lead", first["sales_lead"])
+		self.assertEqual((lead.lead_name, lead.phone, lead.utm_source), ("Ann", "+79123456789", "google"))
+		self.assertEqual(lead.pipeline, "_Test Pipeline")
+
+		again = submit_request(name="Ann", phone="+7 9123456789", message="Call me back")
+		self.assertFalse(again["created"])
+		self.assertEqual(again["sales_lead"], lead.name)
+		self.assertEqual(frappe.db.count("Sales Lead", {"phone": "+79123456789"}), 1)
+		notes = frappe.get_all(
+			"Comment",
+			filters={"reference_doctype": "Sales Lead", "reference_name": lead.name},
+			pluck="content",
+		)
+		self.assertTrue(any("Call me back" in (n or "") for n in notes))
+		self.assertEqual(
+			frappe.db.get_value("Sales Request", again["request"], "outcome"), "Added to Open Lead"
+		)
+
+	def test_same_email_in_other_case_joins_the_lead(self):
+		first = submit_request(email="Client@Example.com")
+		second = submit_request(email="client@EXAMPLE.com", message="second")
+		self.assertEqual(first["sales_lead"], second["sales_lead"])
+
+	def test_bad_requests_write_nothing(self):
+		before = (frappe.db.count("Sales Request"), frappe.db.count("Sales Lead"))
+		for values in (
+			{"name": "No contact"},
+			{"phone": "abc"},
+			{"email": "x@"},
+			{"email": "a@b.com", "source": "No Such Source"},
+		):
+			with self.subTest(values=values):
+				with self.assertRaises(frappe.ValidationError):
+					submit_request(**values)
+		self.assertEqual((frappe.db.count("Sales Request"), frappe.db.count("Sales Lead")), before)
+
+	def test_guest_needs_the_token(self):
+		self.as_guest_with(None)
+		with self.assertRaises(frappe.AuthenticationError):
+			submit_request(email="guest@example.com")
+		self.as_guest_with("wrong")
+		with self.assertRaises(frappe.AuthenticationError):
+			submit_request(email="guest@example.com")
+		self.as_guest_with(TOKEN)
+		result = submit_request(email="guest@example.com")
+		self.assertTrue(result["created"])
+
+	def test_logged_in_caller_needs_create_permission(self):
+		frappe.set_user(make_user("crm-intake-nobody@example.com", "Purchase User"))
+		with self.assertRaises(frappe.PermissionError):
+			submit_request(email="x@example.com")
+		frappe.set_user(make_user("crm-intake-rep@example.com", "Sales User"))
+		with self.assertRaises(frappe.PermissionError):
+			submit_request(email="x@example.com")  # reps read requests; integrations submit them
+		frappe.set_user(make_user("crm-intake-api@example.com", "CRM Intake"))
+		self.assertTrue(submit_request(email="x@example.com")["created"])
+
+	def test_web_form_submission_as_guest(self):
+		from frappe.website.doctype.web_form.web_form import accept
+
+		frappe.set_user("Guest")
+		doc = accept(
+			"sales-request",
+			json.dumps({"person_name": "Web Visitor", "email": "visitor@example.com", "message": "hi"}),
+		)
+		frappe.set_user("Administrator")
+		request = frappe.get_doc("Sales Request", doc.name)
+		self.assertEqual(request.received_via, "Web Form")
+		self.assertEqual(request.outcome, "New Lead")
+		self.assertEqual(
+			frappe.db.get_value("Sales Lead", request.sales_lead, "email"), "visitor@example.com"
+		)

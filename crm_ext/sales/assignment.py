@@ -1,0 +1,95 @@
+"""Who is responsible for a card: Frappe's assignment (ToDo) and the card's Responsible field
+kept in step, and the default round-robin Assignment Rule for new cards."""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.desk.form import assign_to
+
+RULE_NAME = "Sales Lead Round Robin"
+
+
+def sync_owner_assignment(lead):
+	"""Responsible set or changed on the card → the new rep is assigned, the previous one is not."""
+	if not lead.has_value_changed("lead_owner"):
+		return
+	before = lead.get_doc_before_save()
+	previous = before.lead_owner if before else None
+	assigned = set(json.loads(frappe.db.get_value("Sales Lead", lead.name, "_assign") or "[]"))
+	if lead.lead_owner and lead.lead_owner not in assigned:
+		assign_to.add(
+			{
+				"assign_to": [lead.lead_owner],
+				"doctype": "Sales Lead",
+				"name": lead.name,
+				"description": _("Sales Lead {0}").format(lead.title or lead.name),
+			},
+			ignore_permissions=True,
+		)
+	if previous and previous != lead.lead_owner and previous in assigned:
+		assign_to.remove("Sales Lead", lead.name, previous, ignore_permissions=True)
+
+
+def on_todo_change(todo, method=None):
+	"""An open assignment of a card without a Responsible (or made by an Assignment Rule) makes
+	the assignee Responsible. Written with db_set: no second save of the card."""
+	if todo.reference_type != "Sales Lead" or todo.status != "Open" or not todo.allocated_to:
+		return
+	current = frappe.db.get_value("Sales Lead", todo.reference_name, "lead_owner")
+	if current == todo.allocated_to:
+		return
+	if not current or todo.assignment_rule:
+		frappe.db.set_value(
+			"Sales Lead", todo.reference_name, "lead_owner", todo.allocated_to, update_modified=False
+		)
+
+
+def sales_team() -> list[str]:
+	"""Enabled desk users with the Sales User role (Administrator excluded)."""
+	has_role = frappe.qb.DocType("Has Role")
+	user = frappe.qb.DocType("User")
+	return (
+		frappe.qb.from_(has_role)
+		.join(user)
+		.on(user.name == has_role.parent)
+		.select(user.name)
+		.distinct()
+		.where(
+			(has_role.role == "Sales User")
+			& (has_role.parenttype == "User")
+			& (user.enabled == 1)
+			& (user.user_type == "System User")
+			& (user.name.notin(["Administrator", "Guest"]))
+		)
+		.orderby(user.name)
+		.run(pluck=True)
+	)
+
+
+def ensure_assignment_rule() -> str:
+	"""Create the round-robin rule for new cards once (then it is the head of sales' to edit).
+
+	It assigns open cards that have no Responsible, among the sales team found at install time;
+	with nobody in the team yet it is created disabled, to be completed and enabled in the desk.
+	Assignments close when the card is won or lost."""
+	if frappe.db.exists("Assignment Rule", RULE_NAME):
+		return RULE_NAME
+	team = sales_team()
+	rule = frappe.get_doc(
+		{
+			"doctype": "Assignment Rule",
+			"name": RULE_NAME,
+			"document_type": "Sales Lead",
+			"priority": 0,
+			"rule": "Round Robin",
+			"description": _("New Sales Lead {{ title }}: contact it within the service time."),
+			"assign_condition": 'stage_kind == "Open" and not lead_owner',
+			"close_condition": 'stage_kind != "Open"',
+			"users": [{"user": u} for u in team],
+			"disabled": 0 if team else 1,
+		}
+	)
+	rule.flags.ignore_mandatory = True
+	rule.insert(ignore_permissions=True)
+	return rule.name

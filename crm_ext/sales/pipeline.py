@@ -1,0 +1,147 @@
+"""Pipelines and their stages as the rules see them, default pipeline, kanban boards."""
+
+import frappe
+from frappe import _
+
+from crm_ext.logic.pipeline import Stage, initial_stage, ordered
+
+DEFAULT_PIPELINE = "Sales"
+# (stage name, kind, probability %, days before stale, required fields)
+DEFAULT_STAGES = (
+	("New", "Open", 10, 2, ()),
+	("Contacted", "Open", 20, 7, ()),
+	("Qualified", "Open", 40, 14, ("expected_amount",)),
+	("Proposal", "Open", 60, 14, ("expected_amount", "expected_close_date")),
+	("Negotiation", "Open", 80, 21, ("expected_amount", "expected_close_date")),
+	("Won", "Won", 100, 0, ()),
+	("Lost", "Lost", 0, 0, ()),
+)
+KANBAN_CARD_FIELDS = ["organization", "expected_amount", "lead_owner", "next_follow_up"]
+
+
+def get_stage(name: str) -> Stage | None:
+	row = frappe.db.get_value(
+		"Pipeline Stage",
+		name,
+		["name", "pipeline", "kind", "stage_order", "probability", "stale_after_days"],
+		as_dict=True,
+	)
+	if not row:
+		return None
+	required = frappe.get_all(
+		"Pipeline Stage Field",
+		filters={"parent": name, "parenttype": "Pipeline Stage"},
+		pluck="fieldname",
+		order_by="idx",
+	)
+	return _stage(row, required)
+
+
+def pipeline_stages(pipeline: str) -> list[Stage]:
+	rows = frappe.get_all(
+		"Pipeline Stage",
+		filters={"pipeline": pipeline},
+		fields=["name", "pipeline", "kind", "stage_order", "probability", "stale_after_days"],
+	)
+	return ordered(_stage(r, ()) for r in rows)
+
+
+def _stage(row, required) -> Stage:
+	return Stage(
+		name=row.name,
+		pipeline=row.pipeline,
+		kind=row.kind,
+		order=row.stage_order or 0,
+		probability=row.probability or 0,
+		required_fields=tuple(required),
+		stale_after_days=row.stale_after_days or 0,
+	)
+
+
+def first_stage(pipeline: str) -> str | None:
+	stage = initial_stage(pipeline_stages(pipeline))
+	return stage.name if stage else None
+
+
+def default_pipeline() -> str | None:
+	"""The settings' default pipeline, else the only enabled one."""
+	name = frappe.db.get_single_value("CRM Ext Settings", "default_pipeline")
+	if name:
+		return name
+	enabled = frappe.get_all("Sales Pipeline", filters={"disabled": 0}, pluck="name", limit=2)
+	return enabled[0] if len(enabled) == 1 else None
+
+
+def sync_kanban_board(pipeline: str) -> str:
+	"""Create or update the pipeline's Kanban Board: one column per stage, in order."""
+	stages = frappe.get_all(
+		"Pipeline Stage", filters={"pipeline": pipeline}, fields=["name", "color"], order_by="stage_order asc"
+	)
+	board_name = frappe.db.get_value("Sales Pipeline", pipeline, "kanban_board")
+	if board_name and frappe.db.exists("Kanban Board", board_name):
+		board = frappe.get_doc("Kanban Board", board_name)
+	else:
+		board = frappe.new_doc("Kanban Board")
+		board.kanban_board_name = _kanban_board_name(pipeline)
+		board.reference_doctype = "Sales Lead"
+		board.field_name = "stage"
+		board.private = 0
+		board.filters = frappe.as_json([["Sales Lead", "pipeline", "=", pipeline]])
+		board.fields = frappe.as_json(KANBAN_CARD_FIELDS)
+		board.show_labels = 1
+	existing = {c.column_name: c for c in board.columns}
+	wanted = [s.name for s in stages]
+	columns = []
+	for stage in stages:
+		column = existing.get(stage.name)
+		columns.append(
+			{
+				"column_name": stage.name,
+				"status": "Active",
+				"indicator": stage.color or "Gray",
+				"order": column.order if column else "[]",
+			}
+		)
+	board.set("columns", columns)
+	board.flags.ignore_permissions = True
+	board.save()
+	if board_name != board.name:
+		frappe.db.set_value("Sales Pipeline", pipeline, "kanban_board", board.name, update_modified=False)
+	if set(existing) - set(wanted):
+		frappe.clear_cache(doctype="Sales Lead")
+	return board.name
+
+
+def _kanban_board_name(pipeline: str) -> str:
+	name = _("{0} Pipeline").format(pipeline)
+	return (
+		name if not frappe.db.exists("Kanban Board", name) else f"{name} ({frappe.generate_hash(length=4)})"
+	)
+
+
+def create_default_pipeline(pipeline_name: str = DEFAULT_PIPELINE) -> str:
+	"""Create the default pipeline with its stages (idempotent) and make it the settings' default."""
+	if not frappe.db.exists("Sales Pipeline", pipeline_name):
+		frappe.get_doc({"doctype": "Sales Pipeline", "pipeline_name": pipeline_name}).insert(
+			ignore_permissions=True
+		)
+	for order, (stage_name, kind, probability, stale, required) in enumerate(DEFAULT_STAGES, start=1):
+		if frappe.db.exists("Pipeline Stage", {"pipeline": pipeline_name, "stage_name": stage_name}):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Pipeline Stage",
+				"pipeline": pipeline_name,
+				"stage_name": _(stage_name),
+				"stage_order": order * 10,
+				"kind": kind,
+				"probability": probability,
+				"stale_after_days": stale,
+				"color": {"Won": "Green", "Lost": "Red"}.get(kind, "Blue"),
+				"required_fields": [{"fieldname": f} for f in required],
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.get_single_value("CRM Ext Settings", "default_pipeline"):
+		frappe.db.set_single_value("CRM Ext Settings", "default_pipeline", pipeline_name)
+	sync_kanban_board(pipeline_name)
+	return pipeline_name
