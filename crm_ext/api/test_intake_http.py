@@ -1,0 +1,81 @@
+"""Tier 2: the intake endpoint over real HTTP (Frappe's test client, its own DB connection).
+
+The request runs in another thread and commits, so this test commits its setup and deletes
+what it created."""
+
+import frappe
+
+from crm_ext.testing import make_pipeline
+
+try:
+	from frappe.tests.test_api import FrappeAPITestCase
+except ImportError:  # pragma: no cover - moved in a later Frappe
+	from frappe.tests.classes import FrappeAPITestCase
+
+TOKEN = "http-intake-token"
+METHOD = "crm_ext.api.intake.submit_request"
+
+
+class TestIntakeHTTP(FrappeAPITestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_pipeline("_Test Pipeline")
+		settings = frappe.get_single("CRM Ext Settings")
+		cls.previous = (
+			settings.default_pipeline,
+			settings.get_password("intake_token", raise_exception=False),
+		)
+		settings.default_pipeline = "_Test Pipeline"
+		settings.intake_token = TOKEN
+		settings.save()
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		for name in frappe.get_all(
+			"Sales Request", filters={"email": ("like", "%@http-intake.example.com")}, pluck="name"
+		):
+			lead = frappe.db.get_value("Sales Request", name, "sales_lead")
+			frappe.delete_doc("Sales Request", name, force=True, ignore_permissions=True)
+			if lead and frappe.db.exists("Sales Lead", lead):
+				frappe.delete_doc("Sales Lead", lead, force=True, ignore_permissions=True)
+		settings = frappe.get_single("CRM Ext Settings")
+		settings.default_pipeline, settings.intake_token = cls.previous[0], cls.previous[1] or ""
+		settings.save()
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def post_request(self, payload: dict, token: str | None):
+		headers = {"X-CRM-Ext-Token": token} if token else {}
+		return self.post(self.method(METHOD), payload, headers=headers)
+
+	def test_without_token_is_401_and_writes_nothing(self):
+		response = self.post_request({"email": "nobody@http-intake.example.com"}, None)
+		self.assertEqual(response.status_code, 401)
+		response = self.post_request({"email": "nobody@http-intake.example.com"}, "wrong")
+		self.assertEqual(response.status_code, 401)
+		self.assertFalse(frappe.db.exists("Sales Request", {"email": "nobody@http-intake.example.com"}))
+
+	def test_valid_post_creates_then_joins(self):
+		payload = {
+			"name": "Http Person",
+			"phone": "+49 30 5550001",
+			"email": "person@http-intake.example.com",
+		}
+		first = self.post_request(payload, TOKEN)
+		self.assertEqual(first.status_code, 200, first.text)
+		body = first.json["message"]
+		self.assertTrue(body["created"])
+		self.assertTrue(frappe.db.exists("Sales Lead", body["sales_lead"]))
+		second = self.post_request({**payload, "email": "PERSON@http-intake.example.com"}, TOKEN)
+		self.assertEqual(second.json["message"]["sales_lead"], body["sales_lead"])
+		self.assertFalse(second.json["message"]["created"])
+
+	def test_bad_input_is_4xx_json_and_writes_nothing(self):
+		response = self.post_request({"email": "broken@", "name": "x"}, TOKEN)
+		self.assertTrue(400 <= response.status_code < 500, response.status_code)
+		self.assertIn("exc_type", response.json)
+		self.assertFalse(
+			frappe.db.exists("Sales Request", {"person_name": "x", "email": ("like", "broken%")})
+		)
