@@ -5,7 +5,8 @@ app_description = "CRM and supplier-relationship layer for ERPNext: leads, pipel
 app_email = "dev@crm-ext.invalid"
 app_license = "mit"
 
-required_apps = ["erpnext"]
+# "org/repo" form (as frappe/hrms): install-app resolves it without asking GitHub
+required_apps = ["frappe/erpnext"]
 
 export_python_type_annotations = True
 

@@ -205,9 +205,9 @@ def check_hooks(app_root: Path, app_doctypes: dict) -> list[Problem]:
 		dt = entry if isinstance(entry, str) else (entry or {}).get("dt") or (entry or {}).get("doctype")
 		if not dt or not (dt in app_doctypes or dt in known()["doctypes"]):
 			problems.append(Problem(rel, f"fixtures entry {entry!r} names no known doctype; fix dt."))
-	required = hooks.get("required_apps")
-	if required != ["erpnext"] and not (isinstance(required, list) and "erpnext" in required):
-		problems.append(Problem(rel, 'required_apps must include "erpnext".'))
+	required = hooks.get("required_apps") or []
+	if not any(isinstance(app, str) and app.rsplit("/", 1)[-1] == "erpnext" for app in required):
+		problems.append(Problem(rel, 'required_apps must include ERPNext: "frappe/erpnext".'))
 	return problems
 
 

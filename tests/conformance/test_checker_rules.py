@@ -13,7 +13,7 @@ app_publisher = "x"
 app_description = "x"
 app_email = "x@example.com"
 app_license = "mit"
-required_apps = ["erpnext"]
+required_apps = ["frappe/erpnext"]
 after_install = "crm_ext.setup.install.after_install"
 doc_events = {"Sales Invoice": {"on_submit": "crm_ext.events.on_submit"}}
 """
@@ -247,3 +247,8 @@ def test_workspace_name_taken_by_erpnext(app):
 	ws = {"doctype": "Workspace", "name": "CRM", "module": "CRM Ext", "links": []}
 	write(app, "crm_ext/crm_ext/workspace/crm/crm.json", json.dumps(ws))
 	only_problem(app, "crm.json", "already exists in Frappe/ERPNext")
+
+
+def test_required_apps_must_name_erpnext(app):
+	write(app, "crm_ext/hooks.py", HOOKS.replace('required_apps = ["frappe/erpnext"]', "required_apps = []"))
+	only_problem(app, "crm_ext/hooks.py", "required_apps must include ERPNext")
