@@ -11,6 +11,7 @@ Modules, in the order a tender lives through them:
 - :mod:`.model` - the tender and bid as plain values.
 - :mod:`.bid_rules` - what a bid must satisfy to be saved, submitted or withdrawn; deadline
   extension.
+- :mod:`.visibility` - who may see a sealed bid's prices, and when.
 
 All datetimes passed to one call must follow the same convention (Frappe's naive system-time
 datetimes, or all timezone-aware); mixing them raises ``TypeError`` from the comparison.
