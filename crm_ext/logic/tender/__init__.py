@@ -12,6 +12,7 @@ Modules, in the order a tender lives through them:
 - :mod:`.bid_rules` - what a bid must satisfy to be saved, submitted or withdrawn; deadline
   extension.
 - :mod:`.visibility` - who may see a sealed bid's prices, and when.
+- :mod:`.auction` - reverse auction: accepting an offer, anti-sniping extension, ranks.
 
 All datetimes passed to one call must follow the same convention (Frappe's naive system-time
 datetimes, or all timezone-aware); mixing them raises ``TypeError`` from the comparison.
