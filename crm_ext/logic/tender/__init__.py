@@ -13,6 +13,7 @@ Modules, in the order a tender lives through them:
   extension.
 - :mod:`.visibility` - who may see a sealed bid's prices, and when.
 - :mod:`.auction` - reverse auction: accepting an offer, anti-sniping extension, ranks.
+- :mod:`.currency` - conversion to company currency.
 
 All datetimes passed to one call must follow the same convention (Frappe's naive system-time
 datetimes, or all timezone-aware); mixing them raises ``TypeError`` from the comparison.
