@@ -14,6 +14,7 @@ Modules, in the order a tender lives through them:
 - :mod:`.visibility` - who may see a sealed bid's prices, and when.
 - :mod:`.auction` - reverse auction: accepting an offer, anti-sniping extension, ranks.
 - :mod:`.currency` - conversion to company currency.
+- :mod:`.evaluated_price` - converted price + Incoterm cost adders - payment-term discount.
 
 All datetimes passed to one call must follow the same convention (Frappe's naive system-time
 datetimes, or all timezone-aware); mixing them raises ``TypeError`` from the comparison.
