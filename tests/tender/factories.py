@@ -142,3 +142,54 @@ def tenders_with_valid_bids(draw):
 		credit_days=draw(st.integers(0, 180)),
 	)
 	return tender, bid, now
+
+
+# --- evaluation cases ---------------------------------------------------------------------------
+
+T0 = datetime(2025, 4, 1, 9, 0)
+
+
+@st.composite
+def evaluation_cases(draw, max_lines=5, max_bids=6):
+	"""(tender, bids, basis): bids with random prices, a fair share at 0 (not offered)."""
+	from crm_ext.logic.tender.currency import ExchangeRates
+	from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
+
+	n_lines = draw(st.integers(1, max_lines))
+	lines = tuple(
+		TenderLine(f"L{i}", draw(st.integers(1, 100)), budget_unit_price=draw(st.none() | prices))
+		for i in range(n_lines)
+	)
+	tender = make_tender(lines=lines, currencies={"EUR", "USD"}, allowed_incoterms={"EXW"})
+	suppliers = draw(st.lists(supplier_names, min_size=1, max_size=max_bids, unique=True))
+	# few distinct prices and times, so that ties happen
+	price_choice = st.sampled_from(
+		[Decimal(0), Decimal(0), Decimal(5), Decimal(10), Decimal("12.5"), Decimal(20)]
+	)
+	bids = []
+	for supplier in suppliers:
+		bid_lines = []
+		for line in lines:
+			price = draw(price_choice)
+			if price:
+				qty = draw(st.sampled_from([line.qty, line.qty, max(line.qty // 2, 1)]))
+				bid_lines.append(BidLine(line.line_id, price, qty, delivery_days=draw(st.integers(0, 30))))
+			elif draw(st.booleans()):
+				bid_lines.append(BidLine(line.line_id, 0, 0))
+		bids.append(
+			Bid(
+				supplier=supplier,
+				currency=draw(st.sampled_from(["EUR", "USD"])),
+				lines=tuple(bid_lines),
+				incoterm=draw(st.sampled_from(["", "EXW"])),
+				incoterm_location="x",
+				credit_days=draw(st.sampled_from([0, 30, 60])),
+				submitted_at=draw(st.none() | st.integers(0, 3).map(lambda m: T0 + timedelta(minutes=m))),
+			)
+		)
+	basis = EvaluationBasis(
+		rates=ExchangeRates("EUR", {"USD": "0.8"}),
+		incoterm_adders={"EXW": CostAdder(5, 1)},
+		annual_interest_percent=draw(st.sampled_from([0, 10])),
+	)
+	return tender, bids, basis

@@ -15,6 +15,7 @@ Modules, in the order a tender lives through them:
 - :mod:`.auction` - reverse auction: accepting an offer, anti-sniping extension, ranks.
 - :mod:`.currency` - conversion to company currency.
 - :mod:`.evaluated_price` - converted price + Incoterm cost adders - payment-term discount.
+- :mod:`.comparison` - the comparison matrix (tender lines x suppliers).
 - :mod:`.scoring` - weighted scores (price / delivery / qualification), 0..100.
 
 All datetimes passed to one call must follow the same convention (Frappe's naive system-time
