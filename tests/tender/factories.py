@@ -163,9 +163,7 @@ def evaluation_cases(draw, max_lines=5, max_bids=6):
 	tender = make_tender(lines=lines, currencies={"EUR", "USD"}, allowed_incoterms={"EXW"})
 	suppliers = draw(st.lists(supplier_names, min_size=1, max_size=max_bids, unique=True))
 	# few distinct prices and times, so that ties happen
-	price_choice = st.sampled_from(
-		[Decimal(0), Decimal(0), Decimal(5), Decimal(10), Decimal("12.5"), Decimal(20)]
-	)
+	price_choice = st.sampled_from([Decimal(n) for n in ("0", "0", "5", "9.5", "10", "10.4", "12.5", "20")])
 	bids = []
 	for supplier in suppliers:
 		bid_lines = []

@@ -17,6 +17,7 @@ Modules, in the order a tender lives through them:
 - :mod:`.evaluated_price` - converted price + Incoterm cost adders - payment-term discount.
 - :mod:`.comparison` - the comparison matrix (tender lines x suppliers).
 - :mod:`.scoring` - weighted scores (price / delivery / qualification), 0..100.
+- :mod:`.award` - award per line or for the whole tender, purchase-order grouping, savings.
 
 All datetimes passed to one call must follow the same convention (Frappe's naive system-time
 datetimes, or all timezone-aware); mixing them raises ``TypeError`` from the comparison.
