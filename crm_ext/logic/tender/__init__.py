@@ -18,6 +18,7 @@ Modules, in the order a tender lives through them:
 - :mod:`.comparison` - the comparison matrix (tender lines x suppliers).
 - :mod:`.scoring` - weighted scores (price / delivery / qualification), 0..100.
 - :mod:`.award` - award per line or for the whole tender, purchase-order grouping, savings.
+- :mod:`.audit_log` - the hash-chained, tamper-evident log of bid events.
 
 All datetimes passed to one call must follow the same convention (Frappe's naive system-time
 datetimes, or all timezone-aware); mixing them raises ``TypeError`` from the comparison.
