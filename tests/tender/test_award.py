@@ -226,3 +226,15 @@ def test_savings_add_up_over_awarded_lines(case):
 		if line.baseline_source == "first_round":
 			# the baseline is the lowest converted price of this very round: nothing beats it
 			assert line.amount <= 0
+
+
+def test_a_missing_delivery_time_counts_as_the_slowest_not_the_fastest():
+	rows_known = {"L1": (10, 10, 20, ""), "L2": (10, 4, 20, ""), "L3": (10, 1, 20, "")}
+	rows_unknown = {"L1": (10, 10, None, ""), "L2": (10, 4, None, ""), "L3": (10, 1, None, "")}
+	m = matrix([bid("UNKNOWN", rows_unknown, minute=0), bid("KNOWN", rows_known, minute=1)])
+	awards = award_per_line(m, Weights(0, 1, 0))
+	assert all(a.supplier == "KNOWN" for a in awards.values())  # unknown counts as 21 days
+	rows_fast = {"L1": (10, 10, 19, ""), "L2": (10, 4, 19, ""), "L3": (10, 1, 19, "")}
+	m = matrix([bid("UNKNOWN", rows_unknown, minute=0), bid("FAST", rows_fast, minute=1)])
+	assert all(a.supplier == "FAST" for a in award_per_line(m, Weights(0, 1, 0)).values())
+	assert award_whole_tender(m, Weights(0, 1, 0), method="best_score").supplier == "FAST"

@@ -6,7 +6,8 @@ qualification = the supplier's score; see :mod:`.scoring`). Ties: lower evaluate
 earlier submission, then supplier name. A line nobody offered is not awarded (None); a
 not-offered cell is never a candidate. The awarded quantity is the quantity the winner offered,
 which may be less than requested when the tender accepts partial offers (``requested_qty`` is
-kept on the award so the shortfall shows).
+kept on the award so the shortfall shows). A missing delivery time (which a validated bid never
+has) counts as one day slower than the slowest known offer, never as immediate delivery.
 
 **Whole tender** (:func:`award_whole_tender`): only *complete* bids compete - those offering every
 line for at least the requested quantity - so a whole-tender award, too, never contains a
@@ -94,6 +95,12 @@ def _qualifications(
 	return {supplier: check_qualification(scores.get(supplier)) for supplier in suppliers}
 
 
+def _known_days(days: list[int | None]) -> list[int]:
+	"""Delivery days with unknown ones counted one day slower than the slowest known one."""
+	slower = max((d for d in days if d is not None), default=0) + 1
+	return [slower if d is None else d for d in days]
+
+
 def _line_award(matrix: ComparisonMatrix, cell: Cell, score: Decimal) -> LineAward:
 	return LineAward(
 		line_id=cell.line_id,
@@ -125,7 +132,7 @@ def award_per_line(
 			continue
 		scores = weighted_scores(
 			[c.evaluated_unit_price for c in offered],
-			[c.delivery_days or 0 for c in offered],
+			_known_days([c.delivery_days for c in offered]),
 			[quals[c.supplier] for c in offered],
 			weights,
 		)
@@ -156,7 +163,7 @@ def award_whole_tender(
 			complete,
 			weighted_scores(
 				[totals[s] for s in complete],
-				[matrix.max_delivery_days(s) or 0 for s in complete],
+				_known_days([matrix.max_delivery_days(s) for s in complete]),
 				[quals[s] for s in complete],
 				weights,
 			),
