@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from crm_ext.logic.tender.currency import ExchangeRates
+from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import PUBLISHED, Bid, BidLine, Question, Tender, TenderLine
 
 NOW = datetime(2025, 3, 10, 12, 0)
@@ -152,9 +154,6 @@ T0 = datetime(2025, 4, 1, 9, 0)
 @st.composite
 def evaluation_cases(draw, max_lines=5, max_bids=6):
 	"""(tender, bids, basis): bids with random prices, a fair share at 0 (not offered)."""
-	from crm_ext.logic.tender.currency import ExchangeRates
-	from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
-
 	n_lines = draw(st.integers(1, max_lines))
 	lines = tuple(
 		TenderLine(f"L{i}", draw(st.integers(1, 100)), budget_unit_price=draw(st.none() | prices))
