@@ -109,7 +109,14 @@ def remove_roles():
 
 
 def ensure_settings():
-	"""Create the settings single with its defaults (a no-op when it exists)."""
+	"""Create the settings single with its defaults (a no-op when it was saved before).
+
+	Frappe gives every Time field of a new document the current time whatever its default, so
+	the defaults from the JSON are applied explicitly the first time."""
 	settings = frappe.get_single("CRM Ext Settings")
+	if frappe.db.get_single_value("CRM Ext Settings", "work_day_start") is None:
+		for df in settings.meta.fields:
+			if df.default and df.fieldtype in ("Time", "Int", "Percent"):
+				settings.set(df.fieldname, df.default)
 	settings.flags.ignore_mandatory = True
 	settings.save(ignore_permissions=True)
