@@ -54,6 +54,11 @@ def test_lost_needs_reason():
 	check_stage_entry({"lost_reason": "Too expensive"}, "Retail", LOST_STAGE)
 
 
+def test_zero_amount_does_not_fill_a_required_field():
+	e = error({"expected_amount": 0, "expected_close_date": "2026-12-01"}, QUOTE)
+	assert e.field == "expected_amount"
+
+
 def test_required_fields_are_named_by_label():
 	e = error({"expected_amount": 100}, QUOTE, labels={"expected_close_date": "Expected Close Date"})
 	assert e.field == "expected_close_date"

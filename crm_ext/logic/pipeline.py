@@ -9,6 +9,7 @@ LogicError into a message naming the field.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from crm_ext.logic.errors import LogicError, _
 
@@ -28,7 +29,15 @@ class Stage:
 
 
 def is_blank(value) -> bool:
-	return value is None or (isinstance(value, str) and not value.strip())
+	"""Not filled in: None, blank text, or a zero number (an amount of 0 is no amount; a required
+	check box must be ticked)."""
+	if value is None:
+		return True
+	if isinstance(value, str):
+		return not value.strip()
+	if isinstance(value, int | float | Decimal):
+		return value == 0
+	return False
 
 
 def check_stage_entry(card: Mapping, pipeline: str, target: Stage, labels: Mapping[str, str] | None = None):

@@ -70,12 +70,14 @@ def sales_team() -> list[str]:
 def ensure_assignment_rule() -> str:
 	"""Create the round-robin rule for new cards once (then it is the head of sales' to edit).
 
-	It assigns open cards that have no Responsible, among the sales team found at install time;
+	It assigns open cards that have no Responsible, on every day of the week (the first-contact
+	clock counts working time anyway), among the sales team found at install time;
 	with nobody in the team yet it is created disabled, to be completed and enabled in the desk.
 	Assignments close when the card is won or lost."""
 	if frappe.db.exists("Assignment Rule", RULE_NAME):
 		return RULE_NAME
 	team = sales_team()
+	days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 	rule = frappe.get_doc(
 		{
 			"doctype": "Assignment Rule",
@@ -87,6 +89,7 @@ def ensure_assignment_rule() -> str:
 			"assign_condition": 'stage_kind == "Open" and not lead_owner',
 			"close_condition": 'stage_kind != "Open"',
 			"users": [{"user": u} for u in team],
+			"assignment_days": [{"day": d} for d in days],
 			"disabled": 0 if team else 1,
 		}
 	)

@@ -109,14 +109,22 @@ def remove_roles():
 
 
 def ensure_settings():
-	"""Create the settings single with its defaults (a no-op when it was saved before).
+	"""Create the settings single with its defaults; repair a working day that cannot work.
 
 	Frappe gives every Time field of a new document the current time whatever its default, so
-	the defaults from the JSON are applied explicitly the first time."""
+	the JSON defaults are applied explicitly while the working day is unset or empty."""
+	from crm_ext.crm_ext.doctype.crm_ext_settings.crm_ext_settings import seconds_since_midnight
+
 	settings = frappe.get_single("CRM Ext Settings")
-	if frappe.db.get_single_value("CRM Ext Settings", "work_day_start") is None:
+	start = seconds_since_midnight(frappe.db.get_single_value("CRM Ext Settings", "work_day_start"))
+	end = seconds_since_midnight(frappe.db.get_single_value("CRM Ext Settings", "work_day_end"))
+	if start is None or end is None or end <= start:
 		for df in settings.meta.fields:
-			if df.default and df.fieldtype in ("Time", "Int", "Percent"):
+			if (
+				df.default
+				and df.fieldtype in ("Time", "Int", "Percent")
+				and (df.fieldtype == "Time" or settings.get(df.fieldname) in (None, 0))
+			):
 				settings.set(df.fieldname, df.default)
 	settings.flags.ignore_mandatory = True
 	settings.save(ignore_permissions=True)

@@ -37,8 +37,8 @@ class CRMExtSettings(Document):
 		try:
 			check_settings(
 				cint(self.first_contact_minutes),
-				_seconds(self.work_day_start),
-				_seconds(self.work_day_end),
+				seconds_since_midnight(self.work_day_start),
+				seconds_since_midnight(self.work_day_end),
 				{
 					"receivable_share_threshold": flt(self.receivable_share_threshold),
 					"overdue_share_threshold": flt(self.overdue_share_threshold),
@@ -48,7 +48,8 @@ class CRMExtSettings(Document):
 			throw(e, self, title=_("Invalid Setting"))
 
 
-def _seconds(value) -> int | None:
+def seconds_since_midnight(value) -> int | None:
+	"""Whole seconds of a Time value (str or timedelta), None when unset."""
 	return int(to_timedelta(value).total_seconds()) if value else None
 
 

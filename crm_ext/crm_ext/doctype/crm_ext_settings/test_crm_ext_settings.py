@@ -2,25 +2,23 @@
 # For license information, please see license.txt
 
 import frappe
+from frappe.utils import to_timedelta
 
 from crm_ext.crm_ext.doctype.crm_ext_settings.crm_ext_settings import default_phone_region, get_settings
-from crm_ext.testing import IntegrationTestCase, make_user
+from crm_ext.testing import CRMTestCase, make_user
 
 
-class TestCRMExtSettings(IntegrationTestCase):
+class TestCRMExtSettings(CRMTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		self.settings = frappe.get_single("CRM Ext Settings")
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
 
 	def test_defaults_are_installed(self):
 		self.assertEqual(self.settings.first_contact_minutes, 15)
 		self.assertEqual(self.settings.receivable_share_threshold, 20)
 		self.assertEqual(self.settings.overdue_share_threshold, 5)
-		self.assertEqual(str(self.settings.work_day_start), "9:00:00")
+		self.assertEqual(to_timedelta(self.settings.work_day_start), to_timedelta("09:00:00"))
+		self.assertEqual(to_timedelta(self.settings.work_day_end), to_timedelta("18:00:00"))
 
 	def test_bad_values_are_refused_and_nothing_is_saved(self):
 		cases = {

@@ -6,14 +6,10 @@ import json
 import frappe
 
 from crm_ext.sales.pipeline import DEFAULT_PIPELINE, DEFAULT_STAGES, create_default_pipeline
-from crm_ext.testing import IntegrationTestCase, make_pipeline, make_sales_lead
+from crm_ext.testing import CRMTestCase, make_pipeline, make_sales_lead
 
 
-class TestSalesPipeline(IntegrationTestCase):
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
-
+class TestSalesPipeline(CRMTestCase):
 	def test_default_pipeline_is_installed_with_stages_and_board(self):
 		self.assertTrue(frappe.db.exists("Sales Pipeline", DEFAULT_PIPELINE))
 		stages = frappe.get_all(

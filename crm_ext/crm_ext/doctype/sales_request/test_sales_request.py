@@ -6,14 +6,14 @@ import json
 import frappe
 
 from crm_ext.api.intake import submit_request
-from crm_ext.testing import IntegrationTestCase, make_pipeline, make_user
+from crm_ext.testing import CRMTestCase, make_pipeline, make_user
 
 TOKEN = "s3cret-intake-token"
 
 
-class TestSalesRequest(IntegrationTestCase):
+class TestSalesRequest(CRMTestCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
+		super().setUp()
 		make_pipeline("_Test Pipeline")
 		settings = frappe.get_single("CRM Ext Settings")
 		settings.default_pipeline = "_Test Pipeline"
@@ -21,9 +21,8 @@ class TestSalesRequest(IntegrationTestCase):
 		settings.save()
 
 	def tearDown(self):
-		frappe.set_user("Administrator")
 		frappe.local.request = None
-		frappe.db.rollback()
+		super().tearDown()
 
 	def as_guest_with(self, token: str | None):
 		from frappe.utils import set_request
