@@ -6,6 +6,7 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from crm_ext.sales.dedupe import find_match, keys_from
+from crm_ext.sales.timeline import log_on_lead
 
 # Sales Request field -> Sales Lead field
 LEAD_FIELDS = {
@@ -45,11 +46,10 @@ def receive(request) -> str:
 
 def log_request_on_lead(lead_name: str, request):
 	"""A repeat request shows on the card's timeline, so the rep sees the person came back."""
-	lead = frappe.get_doc("Sales Lead", lead_name)
 	text = _("New request {0} via {1}").format(
 		frappe.utils.get_link_to_form("Sales Request", request.name),
 		_(request.received_via or request.channel or ""),
 	)
 	if request.message:
 		text += ": " + frappe.utils.escape_html(request.message)
-	lead.add_comment("Info", text)
+	log_on_lead(lead_name, text, interaction_type="Message")
