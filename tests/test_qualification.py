@@ -19,6 +19,7 @@ from crm_ext.logic.qualification import (
 	QualificationError,
 	RequiredDocument,
 	add_months,
+	categories_outside,
 	check_answers,
 	check_documents,
 	check_template,
@@ -277,3 +278,10 @@ def test_expiry_notice_window_is_30_days(until, offset):
 	on = until + timedelta(days=offset)
 	assert expiry_notice_due(until, on) == (-30 <= offset <= 0)
 	assert not expiry_notice_due(None, on)
+
+
+def test_categories_outside_is_tree_aware():
+	tree = {"Steel": ["Raw Material", "All Item Groups"], "Services": ["All Item Groups"], "Raw Material": []}
+	assert categories_outside(["Steel", "Raw Material"], ["Raw Material"], tree) == []
+	assert categories_outside(["Steel", "Services"], ["Raw Material"], tree) == ["Services"]
+	assert categories_outside(["Services"], ["All Item Groups"], tree) == []

@@ -407,3 +407,12 @@ def is_expired(until: date | None, on_date: date) -> bool:
 def expiry_notice_due(until: date | None, on_date: date, days: int = EXPIRY_NOTICE_DAYS) -> bool:
 	"""True from ``days`` days before the last valid day until that day."""
 	return until is not None and until - timedelta(days=days) <= on_date <= until
+
+
+# --- product categories -----------------------------------------------------------------------
+
+
+def categories_outside(groups: list[str], allowed: list[str], ancestors: dict[str, list[str]]) -> list[str]:
+	"""The groups not equal to, nor below (in the Item Group tree), one of ``allowed``."""
+	allowed_set = set(allowed)
+	return [g for g in dict.fromkeys(groups) if not allowed_set & {g, *ancestors.get(g, [])}]
