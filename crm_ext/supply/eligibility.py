@@ -200,6 +200,7 @@ def get_qualification_summary(supplier: str) -> list[dict]:
 	for record in qualification_records(supplier):
 		valid = bool(
 			record.status == QUALIFIED
+			and record.qualified_on
 			and record.valid_until
 			and record.qualified_on <= today <= record.valid_until
 		)
