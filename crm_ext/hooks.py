@@ -22,8 +22,11 @@ before_tests = "crm_ext.testing.before_tests"
 
 # Desk
 # ----
+doctype_js = {"Supplier": "public/js/supplier.js"}
+
 override_doctype_dashboards = {
 	"Customer": "crm_ext.sales.dashboards.customer_dashboard",
+	"Supplier": "crm_ext.supply.supplier_dashboard.get_data",
 }
 
 # Document Events
@@ -36,6 +39,14 @@ doc_events = {
 	"Communication": {
 		"after_insert": "crm_ext.sales.first_contact.on_communication",
 	},
+	"Request for Quotation": {
+		"validate": "crm_ext.supply.eligibility.check_transaction",
+		"before_submit": "crm_ext.supply.eligibility.check_transaction",
+	},
+	"Purchase Order": {
+		"validate": "crm_ext.supply.eligibility.check_transaction",
+		"before_submit": "crm_ext.supply.eligibility.check_transaction",
+	},
 }
 
 # Scheduled Tasks
@@ -44,6 +55,7 @@ scheduler_events = {
 	"cron": {
 		"*/5 * * * *": ["crm_ext.sales.first_contact.check_first_contact"],
 	},
+	"daily": ["crm_ext.supply.expiry.run_daily"],
 }
 
 # Permissions
@@ -52,9 +64,27 @@ permission_query_conditions = {
 	"Sales Lead": "crm_ext.sales.permissions.sales_lead_query",
 	"Sales Lead Stage Log": "crm_ext.sales.permissions.stage_log_query",
 	"Sales Request": "crm_ext.sales.permissions.sales_request_query",
+	"Supplier Qualification": "crm_ext.supply.permissions.qualification_query_conditions",
 }
 has_permission = {
 	"Sales Lead": "crm_ext.sales.permissions.sales_lead_has_permission",
 	"Sales Lead Stage Log": "crm_ext.sales.permissions.stage_log_has_permission",
 	"Sales Request": "crm_ext.sales.permissions.sales_request_has_permission",
+	"Supplier Qualification": "crm_ext.supply.permissions.has_qualification_permission",
 }
+has_website_permission = {"Supplier Qualification": "crm_ext.supply.permissions.has_website_permission"}
+
+# Portal (suppliers)
+# ------------------
+portal_menu_items = [
+	{
+		"title": "My Qualifications",
+		"route": "/supplier-qualifications",
+		"reference_doctype": "Supplier Qualification",
+		"role": "Supplier",
+	},
+]
+
+website_route_rules = [
+	{"from_route": "/supplier-qualifications/<name>", "to_route": "supplier-qualifications/qualification"},
+]

@@ -1,8 +1,10 @@
 """Install, migrate and uninstall of crm_ext.
 
 Everything the app adds to ERPNext/Frappe's own doctypes is declared once (roles in
-``roles.py``, custom fields in ``custom_fields.py``) and created idempotently here; uninstall
-removes the same declarations, so a site without crm_ext looks as if it had never been there.
+``roles.py``, custom fields in ``custom_fields.py``, the qualification review workflow in
+``workflow.py``) and created idempotently here; uninstall removes the same declarations, so a site
+without crm_ext looks as if it had never been there. Notifications are module-synced JSON
+(``crm_ext/crm_ext/notification``): Frappe removes them with the module.
 """
 
 import frappe
@@ -10,6 +12,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from crm_ext.setup.custom_fields import CUSTOM_FIELDS
 from crm_ext.setup.roles import ROLES
+from crm_ext.setup.workflow import remove_workflow, sync_workflow
 
 MODULE = "CRM Ext"
 DEFAULT_LOST_REASONS = ("Price too high", "Chose a competitor", "No budget", "No response", "Not a fit")
@@ -23,6 +26,7 @@ def after_install():
 	sync_custom_fields()
 	ensure_settings()
 	create_sales_defaults()
+	sync_workflow()
 
 
 def create_sales_defaults():
@@ -40,12 +44,14 @@ def create_sales_defaults():
 
 
 def after_migrate():
-	"""Keep the declared roles and fields in step after an upgrade (idempotent)."""
+	"""Keep the declared roles, fields and workflow in step after an upgrade (idempotent)."""
 	sync_roles()
 	sync_custom_fields()
+	sync_workflow()
 
 
 def before_uninstall():
+	remove_workflow()
 	remove_custom_fields()
 	remove_property_setters()
 	remove_linked_records()

@@ -28,7 +28,10 @@ class CRMExtSettings(Document):
 		intake_owner: DF.Link | None
 		intake_token: DF.Password | None
 		overdue_share_threshold: DF.Percent
+		po_qualification_check: DF.Literal["Off", "Warn", "Block"]
 		receivable_share_threshold: DF.Percent
+		rfq_qualification_check: DF.Literal["Off", "Warn", "Block"]
+		tender_qualification_check: DF.Literal["Off", "Warn", "Block"]
 		work_day_end: DF.Time | None
 		work_day_start: DF.Time | None
 	# end: auto-generated types

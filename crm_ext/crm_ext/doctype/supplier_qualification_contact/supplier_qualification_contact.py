@@ -1,0 +1,25 @@
+# Copyright (c) 2026, crm_ext developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class SupplierQualificationContact(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		designation: DF.Data | None
+		email: DF.Data | None
+		full_name: DF.Data
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		phone: DF.Data | None
+	# end: auto-generated types
+
+	pass
