@@ -56,6 +56,12 @@ def before_uninstall():
 	remove_property_setters()
 	remove_linked_records()
 	remove_roles()
+	remove_settings()
+
+
+def remove_settings():
+	"""Frappe drops the app's tables but keeps a single doctype's values in tabSingles."""
+	frappe.db.delete("Singles", {"doctype": "CRM Ext Settings"})
 
 
 def remove_linked_records():
@@ -132,5 +138,9 @@ def ensure_settings():
 				and (df.fieldtype == "Time" or settings.get(df.fieldname) in (None, 0))
 			):
 				settings.set(df.fieldname, df.default)
+	for df in settings.meta.get_link_fields():
+		value = settings.get(df.fieldname)
+		if value and not frappe.db.exists(df.options, value):
+			settings.set(df.fieldname, None)  # left over from an earlier install
 	settings.flags.ignore_mandatory = True
 	settings.save(ignore_permissions=True)

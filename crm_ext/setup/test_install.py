@@ -5,7 +5,7 @@ import frappe
 from crm_ext.setup import install
 from crm_ext.setup.custom_fields import CUSTOM_FIELDS
 from crm_ext.setup.roles import ROLES
-from crm_ext.testing import IntegrationTestCase
+from crm_ext.testing import IntegrationTestCase, disable_round_robin
 
 
 def app_custom_fields() -> set[tuple[str, str]]:
@@ -47,7 +47,11 @@ class TestInstall(IntegrationTestCase):
 				self.assertNotIn(fieldname, frappe.db.get_table_columns(dt))
 			for spec in ROLES:
 				self.assertFalse(frappe.db.exists("Role", spec["role_name"]))
+			self.assertFalse(frappe.db.exists("Singles", {"doctype": "CRM Ext Settings"}))
+			self.assertFalse(frappe.db.exists("Kanban Board", {"reference_doctype": "Sales Lead"}))
+			self.assertFalse(frappe.db.exists("Assignment Rule", {"document_type": "Sales Lead"}))
 		finally:
 			install.after_install()
+			disable_round_robin()
 			frappe.db.commit()
 		self.assertEqual(app_custom_fields(), declared_custom_fields())
