@@ -83,3 +83,47 @@ class TestIntakeHTTP(FrappeAPITestCase):
 		self.assertFalse(
 			frappe.db.exists("Sales Request", {"person_name": "x", "email": ("like", "broken%")})
 		)
+
+
+class TestSalesLeadRESTPermissions(FrappeAPITestCase):
+	"""A Sales User reading Sales Leads over REST sees only their own cards."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from crm_ext.testing import make_sales_lead, make_user
+
+		make_pipeline("_Test Pipeline")
+		cls.tokens, cls.leads = {}, {}
+		for key in ("a", "b"):
+			user = make_user(f"crm-rest-{key}@example.com", "Sales User")
+			doc = frappe.get_doc("User", user)
+			secret = frappe.generate_hash(length=15)
+			doc.api_key = doc.api_key or frappe.generate_hash(length=15)
+			doc.api_secret = secret
+			doc.save(ignore_permissions=True)
+			cls.tokens[key] = f"token {doc.api_key}:{secret}"
+			cls.leads[key] = make_sales_lead(
+				lead_owner=user, email=f"rest-{key}@http-intake.example.com"
+			).name
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		for name in cls.leads.values():
+			if frappe.db.exists("Sales Lead", name):
+				frappe.delete_doc("Sales Lead", name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def test_list_and_read_are_limited_to_own_cards(self):
+		headers = {"Authorization": self.tokens["a"]}
+		listed = self.get(self.resource("Sales Lead"), {"limit_page_length": 0}, headers=headers)
+		self.assertEqual(listed.status_code, 200, listed.text)
+		names = {row["name"] for row in listed.json["data"]}
+		self.assertIn(self.leads["a"], names)
+		self.assertNotIn(self.leads["b"], names)
+		own = self.get(self.resource("Sales Lead", self.leads["a"]), headers=headers)
+		self.assertEqual(own.status_code, 200)
+		other = self.get(self.resource("Sales Lead", self.leads["b"]), headers=headers)
+		self.assertEqual(other.status_code, 403)

@@ -145,3 +145,12 @@ def create_default_pipeline(pipeline_name: str = DEFAULT_PIPELINE) -> str:
 		frappe.db.set_single_value("CRM Ext Settings", "default_pipeline", pipeline_name)
 	sync_kanban_board(pipeline_name)
 	return pipeline_name
+
+
+@frappe.whitelist(methods=["POST"])
+def recreate_default_pipeline() -> str:
+	"""Desk action (CRM Ext Settings): bring back the default pipeline's missing stages."""
+	frappe.has_permission("Pipeline Stage", "create", throw=True)
+	name = create_default_pipeline()
+	frappe.msgprint(_("Pipeline {0} has all its default stages.").format(frappe.bold(name)), alert=True)
+	return name

@@ -108,3 +108,15 @@ class TestSalesPipeline(CRMTestCase):
 		frappe.set_user(make_user("crm-pipe-rep@example.com", "Sales User"))
 		with self.assertRaises(frappe.PermissionError):
 			frappe.get_doc({"doctype": "Sales Pipeline", "pipeline_name": "_Test Rep Pipeline"}).insert()
+
+	def test_recreate_default_pipeline_restores_missing_stages(self):
+		from crm_ext.sales.pipeline import recreate_default_pipeline
+
+		frappe.delete_doc("Pipeline Stage", f"{DEFAULT_PIPELINE}-Negotiation", force=True)
+		self.assertEqual(recreate_default_pipeline(), DEFAULT_PIPELINE)
+		self.assertTrue(frappe.db.exists("Pipeline Stage", f"{DEFAULT_PIPELINE}-Negotiation"))
+		from crm_ext.testing import make_user
+
+		frappe.set_user(make_user("crm-pipe-rep2@example.com", "Sales User"))
+		with self.assertRaises(frappe.PermissionError):
+			recreate_default_pipeline()
