@@ -88,7 +88,11 @@ def _opened_or_auction_tenders() -> str:
 def bid_query(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
 	if is_internal(user):
-		return f"`tabTender Bid`.`tender` in ({_opened_or_auction_tenders()})"
+		# a Saved bid is the supplier's draft, not an offer (unless procurement keys it in itself)
+		return (
+			f"`tabTender Bid`.`tender` in ({_opened_or_auction_tenders()}) "
+			f"and (`tabTender Bid`.`status` != 'Saved' or `tabTender Bid`.`owner` = {frappe.db.escape(user)})"
+		)
 	suppliers = suppliers_of_user(user)
 	return f"`tabTender Bid`.`supplier` in ({_in(suppliers)})" if suppliers else NOTHING
 
@@ -109,6 +113,8 @@ def bid_has_permission(doc, ptype: str | None = None, user: str | None = None) -
 	if is_internal(user):
 		if doc.is_new() and ptype == "create":
 			return None
+		if doc.status == "Saved" and doc.owner != user:
+			return False
 		return None if buyer_may_see(doc.tender) else False
 	now = now_datetime()
 	own = doc.supplier if doc.supplier in suppliers_of_user(user) else None

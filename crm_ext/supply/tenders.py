@@ -28,7 +28,7 @@ from crm_ext.logic.tender.currency import ExchangeRates
 from crm_ext.logic.tender.errors import TenderError
 from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
-from crm_ext.logic.tender.scoring import Weights, weighted_scores
+from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
 from crm_ext.supply import tender_log
 from crm_ext.supply.eligibility import (
 	enforce,
@@ -171,8 +171,9 @@ def publish(name: str) -> str:
 			],
 		},
 	)
+	notified = set()
 	for supplier in recipients:
-		notify_supplier(
+		if notify_supplier(
 			supplier,
 			_("Invitation to tender: {0}").format(tender.title),
 			_(
@@ -180,10 +181,11 @@ def publish(name: str) -> str:
 				"Open it on the supplier portal: {3}"
 			).format(tender.name, tender.title, tender.deadline, portal_url(tender.name)),
 			tender,
-		)
+		):
+			notified.add(supplier)
 	now_str = now_datetime()
 	for row in tender.suppliers:
-		if row.supplier in recipients:
+		if row.supplier in notified:
 			row.db_set("notified_on", now_str, update_modified=False)
 	return tender.status
 
@@ -220,10 +222,15 @@ def supplier_emails(supplier: str) -> list[str]:
 	return sorted({e for e in emails if e})
 
 
-def notify_supplier(supplier: str, subject: str, message: str, tender) -> None:
-	"""Queue an e-mail to the supplier (sent by the scheduler, never inside the request)."""
+def notify_supplier(supplier: str, subject: str, message: str, tender) -> bool:
+	"""Queue an e-mail to the supplier (sent by the scheduler, never inside the request).
+
+	Without an outgoing e-mail account the procedure goes on and the tender says who was not told.
+	"""
 	recipients = supplier_emails(supplier)
-	if recipients:
+	if not recipients:
+		return False
+	try:
 		frappe.sendmail(
 			recipients=recipients,
 			subject=subject,
@@ -231,6 +238,13 @@ def notify_supplier(supplier: str, subject: str, message: str, tender) -> None:
 			reference_doctype="Tender",
 			reference_name=tender.name,
 		)
+	except frappe.OutgoingEmailError:
+		tender.add_comment(
+			"Info",
+			_("Supplier {0} was not e-mailed ({1}): no outgoing e-mail account.").format(supplier, subject),
+		)
+		return False
+	return True
 
 
 def portal_url(name: str) -> str:
@@ -465,7 +479,7 @@ def set_evaluations(tender, matrix, bids, basis, quals) -> None:
 			weighted_scores(
 				[matrix.evaluated_total(b.supplier) for b in complete],
 				[matrix.max_delivery_days(b.supplier) or 0 for b in complete],
-				[flt(quals[b.supplier]) for b in complete],
+				[check_qualification(quals[b.supplier]) for b in complete],
 				weights(tender),
 			)
 			if complete
@@ -741,8 +755,9 @@ def update_totals(tender: str) -> None:
 	invoiced = sum(flt(i.base_grand_total) for i in invoices)
 	outstanding = 0.0
 	if invoices:
-		# Payable entries: the invoice posts a negative amount, payments against it positive ones.
-		outstanding = -flt(
+		# Payable ledger entries are credit - debit: the invoice posts +amount, payments against it
+		# -amount; cancelled pairs are delinked. Their sum is what is still owed.
+		outstanding = flt(
 			frappe.qb.from_(ple)
 			.select(Sum(ple.amount))
 			.where(
