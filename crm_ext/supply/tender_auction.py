@@ -31,18 +31,23 @@ def min_step(tender) -> MinStep:
 	return MinStep(flt(tender.min_step), "percent" if tender.min_step_kind == "Percent" else "amount")
 
 
-def offers(tender_name: str) -> list[AuctionOffer]:
-	"""Every accepted offer of suppliers whose bid is not withdrawn, from the log."""
+def offers(tender_name: str, locked: bool = False) -> list[AuctionOffer]:
+	"""Every accepted offer of suppliers whose bid is not withdrawn, from the log.
+
+	``locked``: read with a locking read (the latest committed offers, under the tender's lock).
+	"""
 	withdrawn = set(
 		frappe.get_all("Tender Bid", filters={"tender": tender_name, "status": "Withdrawn"}, pluck="supplier")
 	)
+	table = frappe.qb.DocType("Tender Log")
+	query = (
+		frappe.qb.from_(table)
+		.select(table.supplier, table.payload, table.logged_at)
+		.where((table.tender == tender_name) & (table.event.isin(OFFER_EVENTS)))
+		.orderby(table.seq)
+	)
 	result = []
-	for row in frappe.get_all(
-		"Tender Log",
-		filters={"tender": tender_name, "event": ("in", OFFER_EVENTS)},
-		fields=["supplier", "payload", "logged_at"],
-		order_by="seq asc",
-	):
+	for row in (query.for_update() if locked else query).run(as_dict=True):
 		payload = frappe.parse_json(row.payload or "{}")
 		if row.supplier and row.supplier not in withdrawn and payload.get("total"):
 			result.append(AuctionOffer(row.supplier, payload["total"], get_datetime(row.logged_at)))
@@ -55,7 +60,8 @@ def start_of(tender) -> datetime:
 
 def check_offer(tender, bid, now: datetime) -> None:
 	"""Raise (translated) unless the bid's new total is an acceptable offer at ``now``."""
-	history = offers(tender.name)
+	history = offers(tender.name, locked=True)
+	deadline = frappe.db.get_value("Tender", tender.name, "deadline", for_update=True)
 	own = [o.total for o in history if o.supplier == bid.supplier]
 	best = min((o.total for o in history), default=None)
 	try:
@@ -66,7 +72,7 @@ def check_offer(tender, bid, now: datetime) -> None:
 			min_step(tender),
 			now,
 			start_of(tender),
-			get_datetime(tender.deadline),
+			get_datetime(deadline),
 		)
 	except TenderError as e:
 		throw(e, bid, title=_("Offer Not Accepted"))
@@ -76,7 +82,7 @@ def after_offer(tender, now: datetime) -> None:
 	"""Anti-sniping extension, then tell every viewer that the auction moved."""
 	from crm_ext.supply.tenders import set_deadline
 
-	end = get_datetime(frappe.db.get_value("Tender", tender.name, "deadline"))
+	end = get_datetime(frappe.db.get_value("Tender", tender.name, "deadline", for_update=True))
 	new_end = extend_end(
 		now, end, int(tender.sniping_window_minutes or 0), int(tender.extension_minutes or 0)
 	)

@@ -68,8 +68,17 @@ def append(
 ) -> dict:
 	"""Append one chained entry (locks the tender row until the transaction ends)."""
 	lock_tender(tender)
-	last = frappe.get_all(
-		LOG, filters={"tender": tender}, fields=["seq", "hash"], order_by="seq desc", limit=1
+	# A locking read sees the latest committed entry, not this transaction's older snapshot
+	# (REPEATABLE READ): without it two concurrent appends would chain to the same entry.
+	table = frappe.qb.DocType(LOG)
+	last = (
+		frappe.qb.from_(table)
+		.select(table.seq, table.hash)
+		.where(table.tender == tender)
+		.orderby(table.seq, order=frappe.qb.desc)
+		.limit(1)
+		.for_update()
+		.run(as_dict=True)
 	)
 	prev_hash = last[0].hash if last else GENESIS_HASH
 	entry = {
