@@ -46,6 +46,17 @@ doc_events = {
 	"Purchase Order": {
 		"validate": "crm_ext.supply.eligibility.check_transaction",
 		"before_submit": "crm_ext.supply.eligibility.check_transaction",
+		"on_submit": "crm_ext.supply.tenders.on_purchase_document",
+		"on_cancel": "crm_ext.supply.tenders.on_purchase_document",
+	},
+	"Purchase Invoice": {
+		"on_submit": "crm_ext.supply.tenders.on_purchase_document",
+		"on_cancel": "crm_ext.supply.tenders.on_purchase_document",
+	},
+	"Payment Entry": {
+		"validate": "crm_ext.supply.tenders.set_payment_tender",
+		"on_submit": "crm_ext.supply.tenders.on_payment",
+		"on_cancel": "crm_ext.supply.tenders.on_payment",
 	},
 }
 
@@ -53,7 +64,10 @@ doc_events = {
 # ---------------
 scheduler_events = {
 	"cron": {
-		"*/5 * * * *": ["crm_ext.sales.first_contact.check_first_contact"],
+		"*/5 * * * *": [
+			"crm_ext.sales.first_contact.check_first_contact",
+			"crm_ext.supply.tenders.close_expired",
+		],
 	},
 	"daily": ["crm_ext.supply.expiry.run_daily"],
 }
@@ -65,14 +79,25 @@ permission_query_conditions = {
 	"Sales Lead Stage Log": "crm_ext.sales.permissions.stage_log_query",
 	"Sales Request": "crm_ext.sales.permissions.sales_request_query",
 	"Supplier Qualification": "crm_ext.supply.permissions.qualification_query_conditions",
+	"Tender": "crm_ext.supply.tender_permissions.tender_query",
+	"Tender Bid": "crm_ext.supply.tender_permissions.bid_query",
+	"Tender Bid Item": "crm_ext.supply.tender_permissions.bid_child_query",
+	"Tender Bid Answer": "crm_ext.supply.tender_permissions.bid_child_query",
+	"Tender Log": "crm_ext.supply.tender_permissions.log_query",
 }
 has_permission = {
 	"Sales Lead": "crm_ext.sales.permissions.sales_lead_has_permission",
 	"Sales Lead Stage Log": "crm_ext.sales.permissions.stage_log_has_permission",
 	"Sales Request": "crm_ext.sales.permissions.sales_request_has_permission",
 	"Supplier Qualification": "crm_ext.supply.permissions.has_qualification_permission",
+	"Tender": "crm_ext.supply.tender_permissions.tender_has_permission",
+	"Tender Bid": "crm_ext.supply.tender_permissions.bid_has_permission",
+	"Tender Log": "crm_ext.supply.tender_permissions.log_has_permission",
 }
-has_website_permission = {"Supplier Qualification": "crm_ext.supply.permissions.has_website_permission"}
+has_website_permission = {
+	"Supplier Qualification": "crm_ext.supply.permissions.has_website_permission",
+	"Tender Bid": "crm_ext.supply.tender_permissions.has_website_permission",
+}
 
 # Portal (suppliers)
 # ------------------
@@ -83,8 +108,10 @@ portal_menu_items = [
 		"reference_doctype": "Supplier Qualification",
 		"role": "Supplier",
 	},
+	{"title": "My Tenders", "route": "/tenders", "reference_doctype": "Tender Bid", "role": "Supplier"},
 ]
 
 website_route_rules = [
 	{"from_route": "/supplier-qualifications/<name>", "to_route": "supplier-qualifications/qualification"},
+	{"from_route": "/tenders/<name>", "to_route": "tenders/tender"},
 ]

@@ -7,4 +7,41 @@ without Frappe (target doctype exists, insert_after exists, no clash with a stan
 Every field is tagged with the app's module by the installer.
 """
 
-CUSTOM_FIELDS: dict[str, list[dict]] = {}
+CUSTOM_FIELDS: dict[str, list[dict]] = {
+	"Purchase Order": [
+		{
+			"fieldname": "tender",
+			"fieldtype": "Link",
+			"label": "Tender",
+			"options": "Tender",
+			"insert_after": "supplier_name",
+			"read_only": 1,
+			"search_index": 1,
+			"description": "The tender this document comes from (set by the award, copied to invoices).",
+		}
+	],
+	"Purchase Invoice": [
+		{
+			"fieldname": "tender",
+			"fieldtype": "Link",
+			"label": "Tender",
+			"options": "Tender",
+			"insert_after": "supplier_name",
+			"read_only": 1,
+			"search_index": 1,
+			"description": "The tender this document comes from (set by the award, copied to invoices).",
+		}
+	],
+	"Payment Entry": [
+		{
+			"fieldname": "tender",
+			"fieldtype": "Link",
+			"label": "Tender",
+			"options": "Tender",
+			"insert_after": "party_name",
+			"read_only": 1,
+			"search_index": 1,
+			"description": "The tender this document comes from (set by the award, copied to invoices).",
+		}
+	],
+}

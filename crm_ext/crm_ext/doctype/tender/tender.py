@@ -1,0 +1,177 @@
+# Copyright (c) 2026, crm_ext developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt
+
+from crm_ext.logic.tender.auction import MinStep
+from crm_ext.logic.tender.errors import TenderError
+from crm_ext.logic.tender.scoring import Weights
+from crm_ext.utils import throw
+
+# What bidders rely on: frozen once the tender is published (the deadline moves only through
+# "Extend Deadline", which logs and notifies).
+FROZEN_FIELDS = (
+	"company",
+	"mode",
+	"opening_date",
+	"deadline",
+	"incoterm",
+	"delivery_location",
+	"allow_alternatives",
+	"allow_excess_qty",
+	"open_to_qualified",
+	"min_step",
+	"min_step_kind",
+	"show_best_price",
+	"sniping_window_minutes",
+	"extension_minutes",
+)
+FROZEN_TABLES = {
+	"items": ("item_code", "description", "qty", "uom", "required_by"),
+	"currencies": ("currency",),
+	"other_incoterms": ("incoterm", "freight_percent", "insurance_percent"),
+	"questions": ("question", "mandatory"),
+	"suppliers": ("supplier",),
+}
+
+
+class Tender(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_ext.crm_ext.doctype.tender_award_line.tender_award_line import TenderAwardLine
+		from crm_ext.crm_ext.doctype.tender_currency.tender_currency import TenderCurrency
+		from crm_ext.crm_ext.doctype.tender_evaluation.tender_evaluation import TenderEvaluation
+		from crm_ext.crm_ext.doctype.tender_incoterm.tender_incoterm import TenderIncoterm
+		from crm_ext.crm_ext.doctype.tender_item.tender_item import TenderItem
+		from crm_ext.crm_ext.doctype.tender_question.tender_question import TenderQuestion
+		from crm_ext.crm_ext.doctype.tender_supplier.tender_supplier import TenderSupplier
+
+		allow_alternatives: DF.Check
+		allow_excess_qty: DF.Check
+		annual_interest_percent: DF.Percent
+		award_method: DF.Literal["Per Line", "Whole Tender"]
+		awards: DF.Table[TenderAwardLine]
+		company: DF.Link
+		currencies: DF.TableMultiSelect[TenderCurrency]
+		deadline: DF.Datetime
+		delivery_location: DF.Data
+		evaluations: DF.Table[TenderEvaluation]
+		exchange_rate_date: DF.Date | None
+		extension_minutes: DF.Int
+		incoterm: DF.Link
+		invoiced_amount: DF.Currency
+		items: DF.Table[TenderItem]
+		log_head_hash: DF.Data | None
+		min_step: DF.Float
+		min_step_kind: DF.Literal["Amount", "Percent"]
+		mode: DF.Literal["Sealed Bid", "Reverse Auction"]
+		naming_series: DF.Literal["TND-.YYYY.-"]
+		open_to_qualified: DF.Check
+		opened_by: DF.Link | None
+		opened_on: DF.Datetime | None
+		opening_date: DF.Datetime | None
+		ordered_amount: DF.Currency
+		other_incoterms: DF.Table[TenderIncoterm]
+		paid_amount: DF.Currency
+		questions: DF.Table[TenderQuestion]
+		savings: DF.Currency
+		show_best_price: DF.Check
+		sniping_window_minutes: DF.Int
+		status: DF.Literal["Draft", "Published", "Closed", "Evaluated", "Awarded", "Cancelled"]
+		suppliers: DF.Table[TenderSupplier]
+		title: DF.Data
+		weight_delivery: DF.Float
+		weight_price: DF.Float
+		weight_qualification: DF.Float
+	# end: auto-generated types
+
+	def validate(self):
+		self.check_frozen_after_publication()
+		self.check_unique_rows()
+		self.check_lines()
+		self.check_auction_settings()
+		self.check_weights()
+
+	def check_frozen_after_publication(self):
+		if self.is_new() or self.flags.tender_action:
+			return
+		before = self.get_doc_before_save()
+		if not before or before.status == "Draft":
+			return
+		changed = [f for f in FROZEN_FIELDS if str(self.get(f) or "") != str(before.get(f) or "")]
+		for table, fields in FROZEN_TABLES.items():
+			if _rows(self, table, fields) != _rows(before, table, fields):
+				changed.append(table)
+		if changed:
+			frappe.throw(
+				_(
+					"{0} cannot change once the tender is published (changed: {1}). Extend the deadline with its action."
+				).format(_(self.status), ", ".join(_(self.meta.get_label(f)) for f in changed)),
+				title=_("Tender Published"),
+			)
+
+	def check_unique_rows(self):
+		for table, field in (
+			("currencies", "currency"),
+			("suppliers", "supplier"),
+			("other_incoterms", "incoterm"),
+		):
+			seen = set()
+			for row in self.get(table):
+				if row.get(field) in seen:
+					frappe.throw(
+						_("{0}: {1} is listed twice; keep one row.").format(
+							_(self.meta.get_label(table)), row.get(field)
+						),
+						title=_("Duplicate Row"),
+					)
+				seen.add(row.get(field))
+		if any(row.incoterm == self.incoterm for row in self.other_incoterms):
+			frappe.throw(
+				_("Other Accepted Incoterms: {0} is already the tender's Incoterm; remove the row.").format(
+					self.incoterm
+				)
+			)
+
+	def check_lines(self):
+		for row in self.items:
+			if not row.item_code and not (row.description or "").strip():
+				frappe.throw(
+					_("Items row {0}: choose an Item or describe what is requested.").format(row.idx)
+				)
+			if flt(row.qty) <= 0:
+				frappe.throw(_("Items row {0}: the quantity must be more than 0.").format(row.idx))
+
+	def check_auction_settings(self):
+		if self.mode != "Reverse Auction":
+			return
+		if len(self.currencies) != 1:
+			frappe.throw(
+				_(
+					"Allowed Currencies: a reverse auction compares live totals, so allow exactly one currency."
+				),
+				title=_("Auction Currency"),
+			)
+		try:
+			MinStep(flt(self.min_step), "percent" if self.min_step_kind == "Percent" else "amount")
+		except TenderError as e:
+			throw(e, self)
+
+	def check_weights(self):
+		try:
+			Weights(flt(self.weight_price), flt(self.weight_delivery), flt(self.weight_qualification))
+		except TenderError as e:
+			throw(e, self)
+
+
+def _rows(doc, table: str, fields: tuple[str, ...]) -> list[tuple[str, ...]]:
+	return [tuple(str(row.get(f) or "") for f in fields) for row in doc.get(table)]

@@ -1,0 +1,11 @@
+from frappe import _
+
+
+def get_data():
+	return {
+		"fieldname": "tender",
+		"transactions": [
+			{"label": _("Bids"), "items": ["Tender Bid", "Tender Log"]},
+			{"label": _("Purchase"), "items": ["Purchase Order", "Purchase Invoice", "Payment Entry"]},
+		],
+	}

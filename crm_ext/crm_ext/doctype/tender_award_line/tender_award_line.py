@@ -1,0 +1,32 @@
+# Copyright (c) 2026, crm_ext developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class TenderAwardLine(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		bid: DF.Link | None
+		converted_unit_price: DF.Currency
+		currency: DF.Link | None
+		description: DF.SmallText | None
+		item_code: DF.Link | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		purchase_order: DF.Link | None
+		qty: DF.Float
+		requested_qty: DF.Float
+		supplier: DF.Link | None
+		tender_item: DF.Data | None
+		unit_price: DF.Currency
+	# end: auto-generated types
+
+	pass

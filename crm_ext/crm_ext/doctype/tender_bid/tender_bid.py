@@ -1,0 +1,194 @@
+# Copyright (c) 2026, crm_ext developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt, get_datetime, now_datetime
+
+from crm_ext.logic.tender import bid_rules
+from crm_ext.logic.tender.errors import TenderError
+from crm_ext.supply import tender_auction, tender_log, tenders
+from crm_ext.supply.permissions import is_internal, suppliers_of_user
+from crm_ext.utils import throw
+
+SAVED, SUBMITTED, WITHDRAWN = "Saved", "Submitted", "Withdrawn"
+# Fields only the procedure sets (read-only on the form, and restored when sent by the API).
+SYSTEM_FIELDS = ("status", "submitted_on", "revision", "bid_digest")
+
+
+class TenderBid(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_ext.crm_ext.doctype.tender_bid_answer.tender_bid_answer import TenderBidAnswer
+		from crm_ext.crm_ext.doctype.tender_bid_item.tender_bid_item import TenderBidItem
+
+		answers: DF.Table[TenderBidAnswer]
+		bid_digest: DF.Data | None
+		credit_days: DF.Int
+		currency: DF.Link
+		incoterm: DF.Link | None
+		incoterm_location: DF.Data | None
+		items: DF.Table[TenderBidItem]
+		naming_series: DF.Literal["TBID-.YYYY.-"]
+		notes: DF.Text | None
+		revision: DF.Int
+		status: DF.Literal["Saved", "Submitted", "Withdrawn", "Awarded", "Not Awarded"]
+		submitted_on: DF.Datetime | None
+		supplier: DF.Link
+		supplier_name: DF.Data | None
+		tender: DF.Link
+		tender_title: DF.Data | None
+		total: DF.Currency
+	# end: auto-generated types
+
+	def validate(self):
+		self.load_tender()
+		self.check_supplier()
+		self.check_one_bid_per_supplier()
+		self.restore_system_fields()
+		self.sync_lines_with_tender()
+		self.set_amounts()
+		if self.flags.from_award:
+			return
+		self.check_window()
+		if self.status == SUBMITTED:
+			self.check_submission()
+
+	def on_update(self):
+		if self.flags.log_event:
+			payload = {"digest": self.bid_digest, "revision": self.revision}
+			if self.tender_doc.mode == tenders.AUCTION:
+				payload["total"] = format(flt(self.total, 9), "f")
+			tender_log.append(
+				self.tender, self.flags.log_event, payload, supplier=self.supplier, bid=self.name
+			)
+			if self.tender_doc.mode == tenders.AUCTION:
+				tender_auction.after_offer(self.tender_doc, now_datetime())
+
+	def on_trash(self):
+		if self.status != SAVED:
+			frappe.throw(_("Only a bid that was never submitted can be deleted; withdraw it instead."))
+
+	# --- helpers ------------------------------------------------------------------------------
+
+	def load_tender(self):
+		self.tender_doc = frappe.get_doc("Tender", self.tender)
+
+	def check_supplier(self):
+		if not is_internal() and self.supplier not in suppliers_of_user():
+			frappe.throw(_("Supplier: you can bid only for your own supplier."), frappe.PermissionError)
+
+	def check_one_bid_per_supplier(self):
+		other = frappe.db.exists(
+			"Tender Bid", {"tender": self.tender, "supplier": self.supplier, "name": ("!=", self.name)}
+		)
+		if other:
+			frappe.throw(
+				_(
+					"Supplier {0} already has bid {1} on this tender: change that bid (a re-submission replaces it)."
+				).format(self.supplier, other),
+				title=_("One Bid per Supplier"),
+			)
+
+	def restore_system_fields(self):
+		"""Status and submission data change only through the bid actions, never by a plain save."""
+		before = None if self.is_new() else self.get_doc_before_save()
+		for field in SYSTEM_FIELDS:
+			if field == "status" and self.flags.status_action:
+				continue
+			self.set(field, before.get(field) if before else (SAVED if field == "status" else None))
+		if not self.revision:
+			self.revision = 0
+
+	def sync_lines_with_tender(self):
+		"""One row per tender line (requested item, qty, UOM from the tender); one answer per question."""
+		rows = {row.tender_item: row for row in self.items}
+		self.set("items", [])
+		for line in self.tender_doc.items:
+			row = rows.get(line.name)
+			values = {
+				"tender_item": line.name,
+				"item_code": line.item_code,
+				"description": line.description or line.item_name,
+				"requested_qty": line.qty,
+				"uom": line.uom,
+			}
+			if row:
+				for field in (
+					"unit_price",
+					"qty",
+					"delivery_days",
+					"alternative_item",
+					"alternative_description",
+				):
+					values[field] = row.get(field)
+			self.append("items", values)
+		answers = {row.question_id: row for row in self.answers}
+		self.set("answers", [])
+		for question in self.tender_doc.questions:
+			row = answers.get(question.name)
+			self.append(
+				"answers",
+				{
+					"question_id": question.name,
+					"question": question.question,
+					"mandatory": question.mandatory,
+					"answer": row.answer if row else None,
+					"attachment": row.attachment if row else None,
+				},
+			)
+		if not self.currency and len(self.tender_doc.currencies) == 1:
+			self.currency = self.tender_doc.currencies[0].currency
+
+	def set_amounts(self):
+		for row in self.items:
+			row.amount = flt(flt(row.unit_price) * flt(row.qty), row.precision("amount"))
+		self.total = flt(sum(flt(row.amount) for row in self.items), self.precision("total"))
+
+	def tender_model(self):
+		qualified = {self.supplier} if tenders.qualified_for(self.tender_doc, self.supplier) else set()
+		return tenders.tender_model(self.tender_doc, qualified)
+
+	def check_window(self):
+		"""Nothing is saved, submitted or withdrawn outside the bidding window."""
+		action = (
+			"withdraw" if self.status == WITHDRAWN else ("submit" if self.status == SUBMITTED else "save")
+		)
+		opening = self.tender_doc.opening_date
+		now = now_datetime()
+		if opening and now < get_datetime(opening):
+			frappe.throw(_("Bidding on this tender opens at {0}.").format(opening), title=_("Not Open Yet"))
+		model = self.tender_model()
+		try:
+			bid_rules.check_bid_window(model, now, action)
+			bid_rules.check_supplier_may_bid(model, self.supplier)
+		except TenderError as e:
+			throw(e, self, title=_("Bid Not Accepted"))
+
+	def check_submission(self):
+		"""A (re-)submission: every rule; in an auction, the offer rules too; then log it."""
+		digest = tender_log.bid_digest(self)
+		if digest == self.bid_digest and not self.flags.status_action:
+			return
+		tender_log.lock_tender(self.tender)
+		now = now_datetime()
+		try:
+			bid_rules.validate_bid(self.tender_model(), tenders.bid_model(self), now)
+		except TenderError as e:
+			throw(e, self, title=_("Bid Not Accepted"))
+		first = not self.revision
+		if self.tender_doc.mode == tenders.AUCTION:
+			tender_auction.check_offer(self.tender_doc, self, now)
+			self.flags.log_event = "Bid Submitted" if first else "Auction Offer"
+		else:
+			self.flags.log_event = "Bid Submitted" if first else "Bid Revised"
+		self.submitted_on = now
+		self.revision = (self.revision or 0) + 1
+		self.bid_digest = digest

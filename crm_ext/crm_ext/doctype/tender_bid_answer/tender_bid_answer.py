@@ -1,0 +1,26 @@
+# Copyright (c) 2026, crm_ext developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class TenderBidAnswer(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		answer: DF.Text | None
+		attachment: DF.Attach | None
+		mandatory: DF.Check
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		question: DF.SmallText | None
+		question_id: DF.Data | None
+	# end: auto-generated types
+
+	pass

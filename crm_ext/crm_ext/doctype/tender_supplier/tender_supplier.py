@@ -1,0 +1,24 @@
+# Copyright (c) 2026, crm_ext developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class TenderSupplier(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		notified_on: DF.Datetime | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		supplier: DF.Link
+		supplier_name: DF.Data | None
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,133 @@
+"""Reverse auctions on Frappe documents: offers, anti-sniping extension, ranks, live updates.
+
+An offer is a (re-)submission of the supplier's Tender Bid with a lower total; its history is the
+tender log (every offer is an entry with its total, server time and chained hash). The rules are
+``crm_ext.logic.tender.auction``. The Tender row is locked (``tender_log.lock_tender``) before the
+standings are read, so concurrent offers are checked one after the other against the current best
+and none is lost or reordered.
+
+Live updates: after each accepted offer a ``tender_auction`` realtime event (socket.io) tells the
+desk form and every bidder's portal users that the auction moved; the event carries no price, so
+each client then asks :func:`get_auction_status`, which returns only what that viewer may see.
+The portal page also polls the same method (fallback when the socket is not connected).
+"""
+
+from datetime import datetime
+
+import frappe
+from frappe import _
+from frappe.utils import flt, get_datetime, now_datetime
+
+from crm_ext.logic.tender.auction import AuctionOffer, MinStep, check_auction_offer, extend_end, standings
+from crm_ext.logic.tender.errors import TenderError
+from crm_ext.supply.permissions import is_internal, suppliers_of_user
+from crm_ext.utils import throw
+
+EVENT = "tender_auction"
+OFFER_EVENTS = ("Bid Submitted", "Bid Revised", "Auction Offer")
+
+
+def min_step(tender) -> MinStep:
+	return MinStep(flt(tender.min_step), "percent" if tender.min_step_kind == "Percent" else "amount")
+
+
+def offers(tender_name: str, locked: bool = False) -> list[AuctionOffer]:
+	"""Every accepted offer of suppliers whose bid is not withdrawn, from the log.
+
+	``locked``: read with a locking read (the latest committed offers, under the tender's lock).
+	"""
+	withdrawn = set(
+		frappe.get_all("Tender Bid", filters={"tender": tender_name, "status": "Withdrawn"}, pluck="supplier")
+	)
+	table = frappe.qb.DocType("Tender Log")
+	query = (
+		frappe.qb.from_(table)
+		.select(table.supplier, table.payload, table.logged_at)
+		.where((table.tender == tender_name) & (table.event.isin(OFFER_EVENTS)))
+		.orderby(table.seq)
+	)
+	result = []
+	for row in (query.for_update() if locked else query).run(as_dict=True):
+		payload = frappe.parse_json(row.payload or "{}")
+		if row.supplier and row.supplier not in withdrawn and payload.get("total"):
+			result.append(AuctionOffer(row.supplier, payload["total"], get_datetime(row.logged_at)))
+	return result
+
+
+def start_of(tender) -> datetime:
+	return get_datetime(tender.opening_date) if tender.opening_date else datetime.min
+
+
+def check_offer(tender, bid, now: datetime) -> None:
+	"""Raise (translated) unless the bid's new total is an acceptable offer at ``now``."""
+	history = offers(tender.name, locked=True)
+	deadline = frappe.db.get_value("Tender", tender.name, "deadline", for_update=True)
+	own = [o.total for o in history if o.supplier == bid.supplier]
+	best = min((o.total for o in history), default=None)
+	try:
+		check_auction_offer(
+			flt(bid.total, 9),
+			min(own) if own else None,
+			best,
+			min_step(tender),
+			now,
+			start_of(tender),
+			get_datetime(deadline),
+		)
+	except TenderError as e:
+		throw(e, bid, title=_("Offer Not Accepted"))
+
+
+def after_offer(tender, now: datetime) -> None:
+	"""Anti-sniping extension, then tell every viewer that the auction moved."""
+	from crm_ext.supply.tenders import set_deadline
+
+	end = get_datetime(frappe.db.get_value("Tender", tender.name, "deadline", for_update=True))
+	new_end = extend_end(
+		now, end, int(tender.sniping_window_minutes or 0), int(tender.extension_minutes or 0)
+	)
+	if new_end > end:
+		set_deadline(tender, new_end, "Auction Extended")
+	publish_update(tender.name)
+
+
+def publish_update(tender_name: str) -> None:
+	message = {"tender": tender_name}
+	frappe.publish_realtime(EVENT, message, doctype="Tender", docname=tender_name, after_commit=True)
+	suppliers = frappe.get_all("Tender Bid", filters={"tender": tender_name}, pluck="supplier")
+	users = frappe.get_all(
+		"Portal User", filters={"parenttype": "Supplier", "parent": ("in", suppliers or [""])}, pluck="user"
+	)
+	for user in sorted(set(users)):
+		frappe.publish_realtime(EVENT, message, user=user, after_commit=True)
+
+
+@frappe.whitelist()
+def get_auction_status(tender: str) -> dict:
+	"""What the viewer may see: a supplier its own best offer and rank (and the best price if the
+	tender shows it); procurement the full standings."""
+	doc = frappe.get_doc("Tender", tender)
+	doc.check_permission("read")
+	if doc.mode != "Reverse Auction":
+		frappe.throw(_("Tender {0} is not a reverse auction.").format(tender))
+	table = standings(offers(tender))
+	now = now_datetime()
+	status = {
+		"tender": tender,
+		"end": str(doc.deadline),
+		"running": start_of(doc) <= now < get_datetime(doc.deadline) and doc.status == "Published",
+		"bidders": len(table),
+		"server_time": str(now),
+	}
+	if is_internal():
+		status["standings"] = [
+			{"rank": s.rank, "supplier": s.supplier, "total": float(s.total), "at": str(s.at)} for s in table
+		]
+		return status
+	mine = set(suppliers_of_user())
+	own = next((s for s in table if s.supplier in mine), None)
+	status["rank"] = own.rank if own else None
+	status["my_best"] = float(own.total) if own else None
+	if doc.show_best_price and table:
+		status["best"] = float(table[0].total)
+	return status

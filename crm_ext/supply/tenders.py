@@ -1,0 +1,807 @@
+"""Tenders on Frappe documents: build the pure model, publish, extend, open, evaluate, award.
+
+The rules live in ``crm_ext.logic.tender``; this module gathers values from the Tender and its
+bids, calls the rules, and writes the results (status, log entries, evaluation and award tables,
+Purchase Orders, e-mails). Every action is a whitelisted function taking the tender's name, with
+an explicit permission check, so the desk form, the portal and tests use the same path.
+"""
+
+from datetime import datetime
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Sum
+from frappe.utils import add_days, cint, flt, get_datetime, getdate, now_datetime, nowdate
+
+from crm_ext.logic import eligibility as eligibility_rules
+from crm_ext.logic.tender import bid_rules
+from crm_ext.logic.tender.amounts import to_decimal
+from crm_ext.logic.tender.award import (
+	LineAward,
+	award_per_line,
+	award_whole_tender,
+	first_round_prices,
+	savings,
+)
+from crm_ext.logic.tender.comparison import build_matrix
+from crm_ext.logic.tender.currency import ExchangeRates
+from crm_ext.logic.tender.errors import TenderError
+from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
+from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
+from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
+from crm_ext.supply import tender_log
+from crm_ext.supply.eligibility import (
+	enforce,
+	is_supplier_qualified,
+	qualification_records,
+	supplier_eligibility,
+)
+from crm_ext.utils import throw
+
+DRAFT, PUBLISHED, CLOSED, EVALUATED, AWARDED, CANCELLED = (
+	"Draft",
+	"Published",
+	"Closed",
+	"Evaluated",
+	"Awarded",
+	"Cancelled",
+)
+AUCTION = "Reverse Auction"
+# Bid statuses that take part in the evaluation (a submitted bid, or one already decided).
+LIVE_BID = ("Submitted", "Awarded", "Not Awarded")
+
+
+# --- the pure model -----------------------------------------------------------------------------
+
+
+def item_groups(tender) -> list[str]:
+	return sorted({row.item_group for row in tender.items if row.item_group})
+
+
+def qualified_for(tender, supplier: str, on_date=None) -> bool:
+	"""Qualified (issue 6) for every item group of the tender's lines on ``on_date``."""
+	groups = item_groups(tender)
+	return bool(groups) and all(is_supplier_qualified(supplier, group, on_date) for group in groups)
+
+
+def tender_model(tender, qualified: set[str] | frozenset[str] = frozenset()) -> Tender:
+	return Tender(
+		status=tender.status if tender.status != CLOSED else CLOSED,
+		deadline=get_datetime(tender.deadline) if tender.deadline else datetime.min,
+		currencies={row.currency for row in tender.currencies},
+		incoterm=tender.incoterm or "",
+		delivery_location=tender.delivery_location or "",
+		lines=[
+			TenderLine(row.name, flt(row.qty), row.item_code or "", flt(row.budget_unit_price))
+			for row in tender.items
+		],
+		questions=[Question(row.name, bool(row.mandatory), row.question or "") for row in tender.questions],
+		invited_suppliers={row.supplier for row in tender.suppliers},
+		open_to_qualified=bool(tender.open_to_qualified),
+		qualified_suppliers=qualified,
+		allowed_incoterms={row.incoterm for row in tender.other_incoterms},
+		allow_excess_qty=bool(tender.allow_excess_qty),
+		allow_alternatives=bool(tender.allow_alternatives),
+	)
+
+
+def bid_model(bid) -> Bid:
+	return Bid(
+		supplier=bid.supplier or "",
+		currency=bid.currency or "",
+		lines=[
+			BidLine(
+				row.tender_item or "",
+				flt(row.unit_price),
+				flt(row.qty),
+				cint(row.delivery_days) if row.delivery_days is not None else None,
+				row.alternative_item or "",
+				row.alternative_description or "",
+			)
+			for row in bid.items
+		],
+		answers={row.question_id: row.answer or "" for row in bid.answers},
+		incoterm=bid.incoterm or "",
+		incoterm_location=bid.incoterm_location or "",
+		credit_days=cint(bid.credit_days),
+		submitted_at=get_datetime(bid.submitted_on) if bid.submitted_on else None,
+	)
+
+
+def may_bid(tender, supplier: str) -> bool:
+	"""Invited, or the tender is open to qualified suppliers and this one is."""
+	if supplier in {row.supplier for row in tender.suppliers}:
+		return True
+	return bool(tender.open_to_qualified) and qualified_for(tender, supplier)
+
+
+def is_opened(tender) -> bool:
+	return bool(tender.opened_on)
+
+
+def bid_count(tender_name: str) -> int:
+	"""Submitted bids: all the buyer may know of a sealed tender before its opening."""
+	return frappe.db.count("Tender Bid", {"tender": tender_name, "status": ("in", LIVE_BID)})
+
+
+# --- checks and actions --------------------------------------------------------------------------
+
+
+def get_tender(name: str, ptype: str = "write"):
+	tender = frappe.get_doc("Tender", name)
+	tender.check_permission(ptype)
+	return tender
+
+
+def require_status(tender, *statuses: str) -> None:
+	if tender.status not in statuses:
+		frappe.throw(
+			_("Tender {0} is {1}: this needs it to be {2}.").format(
+				tender.name, _(tender.status), " / ".join(_(s) for s in statuses)
+			),
+			title=_("Wrong Status"),
+		)
+
+
+@frappe.whitelist()
+def publish(name: str) -> str:
+	"""Draft -> Published: check the tender, the invited suppliers' eligibility; notify them."""
+	tender = get_tender(name)
+	require_status(tender, DRAFT)
+	now = now_datetime()
+	try:
+		bid_rules.validate_tender(tender_model(tender), now)
+	except TenderError as e:
+		throw(e, tender, title=_("Cannot Publish"))
+	check_invited_eligibility(tender)
+	tender.status = PUBLISHED
+	tender.flags.tender_action = True
+	tender.save()
+	recipients = suppliers_to_notify(tender)
+	tender_log.append(
+		tender.name,
+		"Published",
+		{
+			"deadline": get_datetime(tender.deadline),
+			"mode": tender.mode,
+			"invited": sorted(row.supplier for row in tender.suppliers),
+			"open_to_qualified": cint(tender.open_to_qualified),
+			"lines": [
+				[row.name, row.item_code or row.description or "", flt(row.qty, 9)] for row in tender.items
+			],
+		},
+	)
+	notified = set()
+	for supplier in recipients:
+		if notify_supplier(
+			supplier,
+			_("Invitation to tender: {0}").format(tender.title),
+			_(
+				"You are invited to bid on tender {0} ({1}). Bids are accepted until {2}. "
+				"Open it on the supplier portal: {3}"
+			).format(tender.name, tender.title, tender.deadline, portal_url(tender.name)),
+			tender,
+		):
+			notified.add(supplier)
+	now_str = now_datetime()
+	for row in tender.suppliers:
+		if row.supplier in notified:
+			row.db_set("notified_on", now_str, update_modified=False)
+	return tender.status
+
+
+def check_invited_eligibility(tender) -> None:
+	"""Invited suppliers go through the one eligibility answer (Off / Warn / Block in settings)."""
+	groups = item_groups(tender)
+	for row in tender.suppliers:
+		answer = supplier_eligibility(row.supplier, groups, nowdate(), eligibility_rules.TENDER)
+		enforce(answer, title=_("Supplier {0} Not Eligible").format(row.supplier))
+
+
+def suppliers_to_notify(tender) -> list[str]:
+	"""Invited suppliers, and (open tender) every supplier qualified for all its item groups."""
+	suppliers = [row.supplier for row in tender.suppliers]
+	if tender.open_to_qualified:
+		candidates = frappe.get_all(
+			"Supplier Qualification",
+			filters={"docstatus": 1, "status": "Qualified", "supplier": ("is", "set")},
+			pluck="supplier",
+			distinct=True,
+		)
+		suppliers += [s for s in sorted(set(candidates)) if s not in suppliers and qualified_for(tender, s)]
+	return list(dict.fromkeys(suppliers))
+
+
+def supplier_emails(supplier: str) -> list[str]:
+	"""The supplier's portal users and its e-mail address."""
+	users = frappe.get_all(
+		"Portal User", filters={"parenttype": "Supplier", "parent": supplier}, pluck="user"
+	)
+	emails = [frappe.db.get_value("User", user, "email") for user in users]
+	emails.append(frappe.db.get_value("Supplier", supplier, "email_id"))
+	return sorted({e for e in emails if e})
+
+
+def notify_supplier(supplier: str, subject: str, message: str, tender) -> bool:
+	"""Queue an e-mail to the supplier (sent by the scheduler, never inside the request).
+
+	Without an outgoing e-mail account the procedure goes on and the tender says who was not told.
+	"""
+	recipients = supplier_emails(supplier)
+	if not recipients:
+		return False
+	try:
+		frappe.sendmail(
+			recipients=recipients,
+			subject=subject,
+			message=message,
+			reference_doctype="Tender",
+			reference_name=tender.name,
+		)
+	except frappe.OutgoingEmailError:
+		tender.add_comment(
+			"Info",
+			_("Supplier {0} was not e-mailed ({1}): no outgoing e-mail account.").format(supplier, subject),
+		)
+		return False
+	return True
+
+
+def portal_url(name: str) -> str:
+	return frappe.utils.get_url(f"/tenders/{name}")
+
+
+@frappe.whitelist()
+def extend_deadline(name: str, new_deadline: str) -> str:
+	"""Move the deadline later, only while it has not passed; logged and notified."""
+	tender = get_tender(name)
+	require_status(tender, PUBLISHED)
+	tender_log.lock_tender(tender.name)
+	old, new = get_datetime(tender.deadline), get_datetime(new_deadline)
+	try:
+		bid_rules.check_deadline_extension(old, new, now_datetime())
+	except TenderError as e:
+		throw(e, tender, title=_("Cannot Extend"))
+	set_deadline(tender, new, "Deadline Extended")
+	for supplier in suppliers_to_notify(tender):
+		notify_supplier(
+			supplier,
+			_("Tender {0}: deadline extended").format(tender.title),
+			_("The deadline of tender {0} ({1}) moved from {2} to {3}.").format(
+				tender.name, tender.title, old, new
+			),
+			tender,
+		)
+	return str(new)
+
+
+def set_deadline(tender, new: datetime, event: str) -> None:
+	old = get_datetime(tender.deadline)
+	frappe.db.set_value("Tender", tender.name, "deadline", new)
+	tender.deadline = new
+	tender_log.append(tender.name, event, {"from": old, "to": new})
+
+
+@frappe.whitelist()
+def open_bids(name: str) -> dict:
+	"""The formal opening: after the deadline, a named user opens the bids (logged)."""
+	tender = get_tender(name)
+	require_status(tender, PUBLISHED, CLOSED)
+	now = now_datetime()
+	if now < get_datetime(tender.deadline):
+		frappe.throw(
+			_("The bids can be opened only after the deadline ({0}).").format(tender.deadline),
+			title=_("Too Early"),
+		)
+	if is_opened(tender):
+		frappe.throw(
+			_("The bids were already opened by {0} on {1}.").format(tender.opened_by, tender.opened_on)
+		)
+	bids = frappe.get_all(
+		"Tender Bid",
+		filters={"tender": name, "status": ("in", LIVE_BID)},
+		fields=["name", "supplier", "bid_digest"],
+		order_by="name",
+	)
+	tender_log.append(
+		name,
+		"Opened",
+		{"bids": [[b.name, b.supplier, b.bid_digest or ""] for b in bids], "opened_at": now},
+	)
+	frappe.db.set_value(
+		"Tender", name, {"status": CLOSED, "opened_by": frappe.session.user, "opened_on": now}
+	)
+	return {"bids": len(bids), "opened_by": frappe.session.user, "opened_on": str(now)}
+
+
+def close_expired() -> None:
+	"""Scheduler: Published tenders whose deadline passed become Closed (awaiting the opening)."""
+	for name in frappe.get_all(
+		"Tender", filters={"status": PUBLISHED, "deadline": ("<=", now_datetime())}, pluck="name"
+	):
+		frappe.db.set_value("Tender", name, "status", CLOSED)
+
+
+@frappe.whitelist()
+def cancel(name: str, reason: str = "") -> str:
+	tender = get_tender(name)
+	require_status(tender, DRAFT, PUBLISHED, CLOSED, EVALUATED)
+	frappe.db.set_value("Tender", name, "status", CANCELLED)
+	tender_log.append(name, "Cancelled", {"reason": reason or ""})
+	return CANCELLED
+
+
+@frappe.whitelist()
+def verify_log(name: str) -> dict:
+	"""Re-compute the hash chain; report the first broken entry."""
+	get_tender(name, "read")
+	return tender_log.verify(name)
+
+
+@frappe.whitelist()
+def get_bid_count(name: str) -> int:
+	get_tender(name, "read")
+	return bid_count(name)
+
+
+# --- evaluation ----------------------------------------------------------------------------------
+
+
+def live_bids(tender_name: str) -> list:
+	return [
+		frappe.get_doc("Tender Bid", name)
+		for name in frappe.get_all(
+			"Tender Bid",
+			filters={"tender": tender_name, "status": ("in", LIVE_BID)},
+			pluck="name",
+			order_by="submitted_on asc, name asc",
+		)
+	]
+
+
+def company_currency(tender) -> str:
+	return frappe.get_cached_value("Company", tender.company, "default_currency")
+
+
+def exchange_rates(tender, currencies: set[str]) -> ExchangeRates:
+	"""ERPNext Currency Exchange rates (for buying) on the deadline date, to company currency."""
+	from erpnext.setup.utils import get_exchange_rate
+
+	target = company_currency(tender)
+	on = getdate(tender.deadline)
+	rates = {}
+	for currency in sorted(currencies - {target}):
+		rate = flt(get_exchange_rate(currency, target, on, "for_buying"))
+		if rate <= 0:
+			frappe.throw(
+				_(
+					"There is no exchange rate from {0} to {1} on {2}: add a Currency Exchange record and evaluate again."
+				).format(currency, target, on),
+				title=_("Missing Exchange Rate"),
+			)
+		rates[currency] = rate
+	return ExchangeRates(target, rates)
+
+
+def evaluation_basis(tender, bids) -> EvaluationBasis:
+	try:
+		return EvaluationBasis(
+			rates=exchange_rates(tender, {b.currency for b in bids}),
+			incoterm_adders={
+				row.incoterm: CostAdder(flt(row.freight_percent), flt(row.insurance_percent))
+				for row in tender.other_incoterms
+			},
+			annual_interest_percent=flt(tender.annual_interest_percent),
+		)
+	except TenderError as e:
+		throw(e, tender)
+
+
+def weights(tender) -> Weights:
+	try:
+		return Weights(
+			flt(tender.weight_price), flt(tender.weight_delivery), flt(tender.weight_qualification)
+		)
+	except TenderError as e:
+		throw(e, tender)
+
+
+def qualification_score(supplier: str, on_date) -> float:
+	"""The best score of a qualification valid on ``on_date`` (0 when none)."""
+	on = getdate(on_date)
+	scores = [
+		flt(r.score)
+		for r in qualification_records(supplier)
+		if r.qualified_on and r.valid_until and r.qualified_on <= on <= r.valid_until
+	]
+	return max(scores, default=0.0)
+
+
+def comparison(tender, bids=None):
+	"""(matrix, bids, basis, qualification scores) of the tender's live bids."""
+	bids = live_bids(tender.name) if bids is None else bids
+	if not bids:
+		frappe.throw(
+			_("Tender {0} has no submitted bid to evaluate.").format(tender.name), title=_("No Bids")
+		)
+	basis = evaluation_basis(tender, bids)
+	try:
+		matrix = build_matrix(tender_model(tender), [bid_model(b) for b in bids], basis)
+	except TenderError as e:
+		throw(e, tender)
+	quals = {b.supplier: qualification_score(b.supplier, tender.deadline) for b in bids}
+	return matrix, bids, basis, quals
+
+
+def require_opened(tender) -> None:
+	if tender.mode != AUCTION and not is_opened(tender):
+		frappe.throw(
+			_("Open the bids first (after the deadline): sealed prices are hidden until the opening."),
+			title=_("Bids Not Opened"),
+		)
+	if now_datetime() < get_datetime(tender.deadline):
+		frappe.throw(
+			_("The tender is still running until {0}.").format(tender.deadline), title=_("Too Early")
+		)
+
+
+@frappe.whitelist()
+def evaluate(name: str) -> dict:
+	"""Fill the evaluated bids (evaluated total, score, rank) and the proposed award; -> Evaluated."""
+	tender = get_tender(name)
+	require_status(tender, CLOSED, EVALUATED)
+	require_opened(tender)
+	matrix, bids, basis, quals = comparison(tender)
+	set_evaluations(tender, matrix, bids, basis, quals)
+	set_awards(tender, matrix, bids, quals)
+	tender.status = EVALUATED
+	tender.exchange_rate_date = getdate(tender.deadline)
+	tender.flags.tender_action = True
+	tender.save()
+	tender_log.append(
+		name,
+		"Evaluated",
+		{
+			"method": tender.award_method,
+			"ranking": [
+				[row.supplier, row.rank, format(flt(row.score, 6), "f")] for row in tender.evaluations
+			],
+		},
+	)
+	return {"evaluations": len(tender.evaluations), "awards": len(tender.awards)}
+
+
+def set_evaluations(tender, matrix, bids, basis, quals) -> None:
+	complete = [b for b in bids if matrix.is_complete(b.supplier)]
+	scores = dict(
+		zip(
+			[b.supplier for b in complete],
+			weighted_scores(
+				[matrix.evaluated_total(b.supplier) for b in complete],
+				[matrix.max_delivery_days(b.supplier) or 0 for b in complete],
+				[check_qualification(quals[b.supplier]) for b in complete],
+				weights(tender),
+			)
+			if complete
+			else [],
+			strict=True,
+		)
+	)
+	ranked = sorted(scores, key=lambda s: (-scores[s].total, matrix.evaluated_total(s), matrix.tie_key(s)))
+	tender.set("evaluations", [])
+	for bid in bids:
+		score = scores.get(bid.supplier)
+		tender.append(
+			"evaluations",
+			{
+				"bid": bid.name,
+				"supplier": bid.supplier,
+				"currency": bid.currency,
+				"exchange_rate": float(basis.rates.rate(bid.currency)),
+				"bid_total": flt(bid.total),
+				"evaluated_total": flt(matrix.evaluated_total(bid.supplier), 2),
+				"complete": int(matrix.is_complete(bid.supplier)),
+				"max_delivery_days": matrix.max_delivery_days(bid.supplier) or 0,
+				"qualification_score": flt(quals[bid.supplier]),
+				"score": flt(score.total, 4) if score else 0,
+				"rank": ranked.index(bid.supplier) + 1 if score else 0,
+			},
+		)
+
+
+def line_awards(tender, matrix, quals) -> dict:
+	if tender.award_method == "Whole Tender":
+		whole = award_whole_tender(matrix, weights(tender), quals, method="best_score")
+		if whole is None:
+			frappe.throw(
+				_("No bid offers every line for the requested quantity: award per line instead."),
+				title=_("No Complete Bid"),
+			)
+		return dict(whole.lines)
+	return award_per_line(matrix, weights(tender), quals)
+
+
+def set_awards(tender, matrix, bids, quals) -> None:
+	by_supplier = {b.supplier: b for b in bids}
+	rows = {row.name: row for row in tender.items}
+	tender.set("awards", [])
+	for line_id, award in line_awards(tender, matrix, quals).items():
+		if award is None:
+			continue
+		row = rows[line_id]
+		tender.append(
+			"awards",
+			{
+				"tender_item": line_id,
+				"item_code": award.alternative_item or row.item_code,
+				"description": award.alternative_description or row.description or row.item_name,
+				"supplier": award.supplier,
+				"bid": by_supplier[award.supplier].name,
+				"qty": flt(award.qty),
+				"requested_qty": flt(award.requested_qty),
+				"currency": award.currency,
+				"unit_price": flt(award.unit_price, 9),
+				"converted_unit_price": flt(award.converted_unit_price, 9),
+			},
+		)
+
+
+@frappe.whitelist()
+def get_comparison(name: str) -> dict:
+	"""The comparison matrix for the desk: lines x suppliers, best per line, not-offered marked."""
+	tender = get_tender(name, "read")
+	require_opened(tender)
+	matrix, bids, _basis, _quals = comparison(tender)
+	rows = {row.name: row for row in tender.items}
+	return {
+		"company_currency": matrix.company_currency,
+		"suppliers": list(matrix.suppliers),
+		"lines": [
+			{
+				"line": line_id,
+				"item": rows[line_id].item_code or rows[line_id].description,
+				"qty": flt(matrix.requested_qty[line_id]),
+				"best": matrix.best[line_id],
+				"cells": {
+					supplier: {
+						"offered": cell.offered,
+						"currency": cell.currency,
+						"unit_price": flt(cell.unit_price, 9),
+						"converted": flt(cell.converted_unit_price, 2) if cell.offered else None,
+						"evaluated": flt(cell.evaluated_unit_price, 2) if cell.offered else None,
+						"delivery_days": cell.delivery_days,
+						"alternative": cell.alternative_item or cell.alternative_description,
+					}
+					for supplier, cell in matrix.cells[line_id].items()
+				},
+			}
+			for line_id in matrix.line_ids
+		],
+		"totals": {s: flt(matrix.evaluated_total(s), 2) for s in matrix.suppliers},
+	}
+
+
+# --- award ---------------------------------------------------------------------------------------
+
+
+@frappe.whitelist()
+def award(name: str) -> list[str]:
+	"""Create one Purchase Order per winning supplier; mark and notify every bidder; -> Awarded."""
+	tender = get_tender(name)
+	require_status(tender, EVALUATED)
+	frappe.has_permission("Purchase Order", "create", throw=True)
+	if not tender.awards:
+		frappe.throw(_("No line could be awarded: no bid offers any line."), title=_("Nothing to Award"))
+	groups: dict[str, list] = {}
+	for row in tender.awards:
+		groups.setdefault(row.supplier, []).append(row)
+	orders = {supplier: make_purchase_order(tender, rows) for supplier, rows in groups.items()}
+	for row in tender.awards:
+		row.purchase_order = orders[row.supplier]
+	matrix, bids, _basis, _quals = comparison(tender)
+	tender.savings = flt(compute_savings(tender, matrix, bids), tender.precision("savings"))
+	tender.status = AWARDED
+	tender.flags.tender_action = True
+	tender.save()
+	mark_bids(tender, bids, set(orders))
+	tender_log.append(
+		name, "Awarded", {"purchase_orders": sorted(orders.values()), "winners": sorted(orders)}
+	)
+	update_totals(name)
+	return sorted(orders.values())
+
+
+def make_purchase_order(tender, rows) -> str:
+	"""A draft Purchase Order for one supplier's awarded lines, at the awarded prices."""
+	from erpnext.setup.utils import get_exchange_rate
+	from erpnext.stock.get_item_details import get_conversion_factor
+
+	items = {row.name: row for row in tender.items}
+	currency = rows[0].currency
+	first = rows[0]
+	schedule = [getdate(items[r.tender_item].required_by or add_days(nowdate(), 1)) for r in rows]
+	po = frappe.new_doc("Purchase Order")
+	po.update(
+		{
+			"supplier": first.supplier,
+			"company": tender.company,
+			"transaction_date": nowdate(),
+			"schedule_date": min(schedule),
+			"currency": currency,
+			"conversion_rate": flt(
+				get_exchange_rate(currency, company_currency(tender), nowdate(), "for_buying")
+			)
+			or 1,
+			"tender": tender.name,
+		}
+	)
+	if frappe.db.exists("Incoterm", tender.incoterm):
+		po.incoterm = tender.incoterm
+		po.named_place = tender.delivery_location
+	for row, schedule_date in zip(rows, schedule, strict=True):
+		line = items[row.tender_item]
+		if not row.item_code:
+			frappe.throw(
+				_(
+					"Items row {0}: the line has no Item; set the Item on the tender line before the award creates the Purchase Order."
+				).format(line.idx),
+				title=_("Missing Item"),
+			)
+		stock_uom = frappe.get_cached_value("Item", row.item_code, "stock_uom")
+		factor = (
+			1
+			if line.uom == stock_uom
+			else get_conversion_factor(row.item_code, line.uom).get("conversion_factor")
+		)
+		po.append(
+			"items",
+			{
+				"item_code": row.item_code,
+				"description": row.description or line.description or line.item_name or row.item_code,
+				"qty": row.qty,
+				"uom": line.uom,
+				"conversion_factor": factor or 1,
+				"rate": row.unit_price,
+				"schedule_date": schedule_date,
+			},
+		)
+	po.insert()
+	return po.name
+
+
+def compute_savings(tender, matrix, bids) -> float:
+	"""Savings of the award table against budget, or else the best first-round price."""
+	first = (
+		auction_first_round(tender, matrix, bids) if tender.mode == AUCTION else first_round_prices(matrix)
+	)
+	awards = []
+	for row in tender.awards:
+		cell = matrix.cell(row.tender_item, row.supplier)
+		awards.append(
+			LineAward(
+				line_id=row.tender_item,
+				supplier=row.supplier,
+				qty=to_decimal(flt(row.qty)),
+				requested_qty=to_decimal(flt(row.requested_qty)),
+				currency=row.currency,
+				unit_price=cell.unit_price,
+				converted_unit_price=cell.converted_unit_price,
+				evaluated_unit_price=cell.evaluated_unit_price,
+				score=to_decimal(0),
+			)
+		)
+	return float(savings(tender_model(tender).lines, awards, first).total)
+
+
+def auction_first_round(tender, matrix, bids) -> dict:
+	"""Lowest converted unit price per line in the suppliers' first offers.
+
+	An auction offer scales the bid's line prices; the first offer's prices are the current ones
+	times (first total / current total), both read from the log.
+	"""
+	firsts: dict[str, float] = {}
+	for entry in tender_log.stored_entries(tender.name):
+		if entry["event"] in ("Bid Submitted", "Auction Offer") and isinstance(entry["payload"], dict):
+			firsts.setdefault(entry["supplier"], flt(entry["payload"].get("total")))
+	prices: dict = {}
+	for bid in bids:
+		factor = (firsts.get(bid.supplier) or flt(bid.total)) / flt(bid.total) if flt(bid.total) else 1
+		for line_id in matrix.line_ids:
+			cell = matrix.cell(line_id, bid.supplier)
+			if cell.offered:
+				price = cell.converted_unit_price * to_decimal(factor)
+				prices[line_id] = min(prices.get(line_id, price), price)
+	return prices
+
+
+def mark_bids(tender, bids, winners: set[str]) -> None:
+	for bid in bids:
+		won = bid.supplier in winners
+		bid.db_set("status", "Awarded" if won else "Not Awarded")
+		notify_supplier(
+			bid.supplier,
+			_("Tender {0}: result").format(tender.title),
+			(
+				_("Your bid {0} on tender {1} ({2}) was awarded. A purchase order follows.")
+				if won
+				else _("Your bid {0} on tender {1} ({2}) was not awarded. Thank you for bidding.")
+			).format(bid.name, tender.name, tender.title),
+			tender,
+		)
+
+
+# --- follow-through: ordered / invoiced / paid from the ledger ---------------------------------
+
+
+def update_totals(tender: str) -> None:
+	"""Recompute ordered, invoiced and paid (company currency) from submitted documents."""
+	if not tender or not frappe.db.exists("Tender", tender):
+		return
+	po = frappe.qb.DocType("Purchase Order")
+	pi = frappe.qb.DocType("Purchase Invoice")
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	ordered = (
+		frappe.qb.from_(po)
+		.select(Sum(po.base_grand_total))
+		.where((po.tender == tender) & (po.docstatus == 1))
+		.run()[0][0]
+	)
+	invoices = (
+		frappe.qb.from_(pi)
+		.select(pi.name, pi.base_grand_total)
+		.where((pi.tender == tender) & (pi.docstatus == 1))
+		.run(as_dict=True)
+	)
+	invoiced = sum(flt(i.base_grand_total) for i in invoices)
+	outstanding = 0.0
+	if invoices:
+		# Payable ledger entries are credit - debit: the invoice posts +amount, payments against it
+		# -amount; cancelled pairs are delinked. Their sum is what is still owed.
+		outstanding = flt(
+			frappe.qb.from_(ple)
+			.select(Sum(ple.amount))
+			.where(
+				(ple.against_voucher_type == "Purchase Invoice")
+				& (ple.against_voucher_no.isin([i.name for i in invoices]))
+				& (ple.delinked == 0)
+			)
+			.run()[0][0]
+		)
+	precision = frappe.get_meta("Tender").get_field("paid_amount").precision or 2
+	frappe.db.set_value(
+		"Tender",
+		tender,
+		{
+			"ordered_amount": flt(ordered, cint(precision)),
+			"invoiced_amount": flt(invoiced, cint(precision)),
+			"paid_amount": flt(invoiced - outstanding, cint(precision)),
+		},
+		update_modified=False,
+	)
+
+
+def on_purchase_document(doc, method: str | None = None) -> None:
+	"""doc_events of Purchase Order / Purchase Invoice (submit, cancel)."""
+	if doc.get("tender"):
+		update_totals(doc.tender)
+
+
+def set_payment_tender(doc, method: str | None = None) -> None:
+	"""Payment Entry validate: the tender of the invoices / orders it pays, when they share one."""
+	tenders = set()
+	for ref in doc.get("references") or []:
+		if ref.reference_doctype in ("Purchase Invoice", "Purchase Order") and ref.reference_name:
+			tenders.add(frappe.db.get_value(ref.reference_doctype, ref.reference_name, "tender"))
+	tenders.discard(None)
+	tenders.discard("")
+	doc.tender = tenders.pop() if len(tenders) == 1 else None
+
+
+def on_payment(doc, method: str | None = None) -> None:
+	"""Payment Entry submit / cancel: recompute the tenders of the invoices it pays."""
+	tenders = set()
+	for ref in doc.get("references") or []:
+		if ref.reference_doctype in ("Purchase Invoice", "Purchase Order") and ref.reference_name:
+			tenders.add(frappe.db.get_value(ref.reference_doctype, ref.reference_name, "tender"))
+	for tender in sorted(t for t in tenders if t):
+		update_totals(tender)
