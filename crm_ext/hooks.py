@@ -25,13 +25,28 @@ before_tests = "crm_ext.testing.before_tests"
 override_doctype_dashboards = {
 	"Customer": "crm_ext.sales.dashboards.customer_dashboard",
 }
+# "Log call" / "Log meeting" / "Add note" on the cards' forms, and the missing-next-step warning
+doctype_js = {
+	"Customer": "public/js/interaction_actions.js",
+	"Supplier": "public/js/interaction_actions.js",
+	"Sales Lead": "public/js/interaction_actions.js",
+}
+# Interactions on the timeline of the card they belong to, at the time they happened
+additional_timeline_content = {
+	"Sales Lead": ["crm_ext.sales.interactions.timeline_content"],
+	"Customer": ["crm_ext.sales.interactions.timeline_content"],
+	"Supplier": ["crm_ext.sales.interactions.timeline_content"],
+}
 
 # Document Events
 # ---------------
 doc_events = {
 	"ToDo": {
 		"after_insert": "crm_ext.sales.assignment.on_todo_change",
-		"on_update": "crm_ext.sales.assignment.on_todo_change",
+		"on_update": [
+			"crm_ext.sales.assignment.on_todo_change",
+			"crm_ext.sales.follow_ups.on_todo_update",
+		],
 	},
 	"Communication": {
 		"after_insert": "crm_ext.sales.first_contact.on_communication",
@@ -43,6 +58,8 @@ doc_events = {
 scheduler_events = {
 	"cron": {
 		"*/5 * * * *": ["crm_ext.sales.first_contact.check_first_contact"],
+		# each morning: carry unfinished follow-ups over, escalate, send the digests
+		"30 6 * * *": ["crm_ext.sales.follow_ups.daily"],
 	},
 }
 
@@ -52,9 +69,11 @@ permission_query_conditions = {
 	"Sales Lead": "crm_ext.sales.permissions.sales_lead_query",
 	"Sales Lead Stage Log": "crm_ext.sales.permissions.stage_log_query",
 	"Sales Request": "crm_ext.sales.permissions.sales_request_query",
+	"Interaction": "crm_ext.sales.permissions.interaction_query",
 }
 has_permission = {
 	"Sales Lead": "crm_ext.sales.permissions.sales_lead_has_permission",
 	"Sales Lead Stage Log": "crm_ext.sales.permissions.stage_log_has_permission",
 	"Sales Request": "crm_ext.sales.permissions.sales_request_has_permission",
+	"Interaction": "crm_ext.sales.permissions.interaction_has_permission",
 }

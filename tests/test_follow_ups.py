@@ -12,6 +12,7 @@ from crm_ext.logic.follow_ups import (
 	OVERDUE,
 	OpenFollowUp,
 	check_interaction,
+	counts_as_contact,
 	next_step_state,
 	pick_assignee,
 	plan_roll_over,
@@ -182,3 +183,13 @@ def test_pick_assignee():
 		pick_assignee(None, [], "owner")
 	with pytest.raises(LogicError):
 		pick_assignee(None, None, None)
+
+
+def test_what_counts_as_contacting_the_client():
+	assert counts_as_contact("Call", "Outgoing", 0)
+	assert counts_as_contact("Call", "Incoming", 30)
+	assert not counts_as_contact("Call", "Incoming", 0)
+	assert counts_as_contact("Meeting", None, None)
+	assert not counts_as_contact("Note", None, None)
+	assert not counts_as_contact("Message", "Incoming", None)
+	assert counts_as_contact("Message", "Outgoing", None)

@@ -189,6 +189,18 @@ def pick_assignee(
 	raise LogicError(_("The card has no Responsible to give the step to."), field="lead_owner")
 
 
+def counts_as_contact(interaction_type: str, direction: str | None, duration_seconds: float | None) -> bool:
+	"""Does this interaction count as having contacted the client (first/last contact)? A note or an
+	incoming message does not; an incoming call of zero length is a missed call."""
+	if interaction_type == "Note":
+		return False
+	if interaction_type == "Message" and direction == "Incoming":
+		return False
+	if interaction_type == "Call" and direction == "Incoming" and not duration_seconds:
+		return False
+	return True
+
+
 def end_of(start: datetime, duration_seconds: float | None) -> datetime:
 	"""End of an interaction that started at ``start`` and lasted ``duration_seconds``."""
 	return start + timedelta(seconds=max(duration_seconds or 0, 0))

@@ -7,4 +7,89 @@ without Frappe (target doctype exists, insert_after exists, no clash with a stan
 Every field is tagged with the app's module by the installer.
 """
 
-CUSTOM_FIELDS: dict[str, list[dict]] = {}
+CUSTOM_FIELDS: dict[str, list[dict]] = {
+	# A follow-up is a ToDo (Frappe's to-do list and calendar); these fields say where it came from
+	# and what the daily roll-over did to it.
+	"ToDo": [
+		{
+			"fieldname": "crm_follow_up_section",
+			"fieldtype": "Section Break",
+			"label": "CRM Follow-up",
+			"insert_after": "assignment_rule",
+			"depends_on": "crm_follow_up",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "crm_follow_up",
+			"fieldtype": "Check",
+			"label": "CRM Follow-up",
+			"insert_after": "crm_follow_up_section",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "crm_interaction",
+			"fieldtype": "Link",
+			"label": "From Interaction",
+			"options": "Interaction",
+			"insert_after": "crm_follow_up",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "crm_event",
+			"fieldtype": "Link",
+			"label": "Calendar Event",
+			"options": "Event",
+			"insert_after": "crm_interaction",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "crm_sequence_stage",
+			"fieldtype": "Link",
+			"label": "Sequence of Stage",
+			"options": "Pipeline Stage",
+			"insert_after": "crm_event",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "crm_sequence_step",
+			"fieldtype": "Int",
+			"label": "Sequence Step",
+			"insert_after": "crm_sequence_stage",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "crm_follow_up_column",
+			"fieldtype": "Column Break",
+			"insert_after": "crm_sequence_step",
+		},
+		{
+			"fieldname": "crm_original_date",
+			"fieldtype": "Date",
+			"label": "Originally Due",
+			"insert_after": "crm_follow_up_column",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "crm_carried_over",
+			"fieldtype": "Int",
+			"label": "Carried Over (Times)",
+			"insert_after": "crm_original_date",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "crm_escalated",
+			"fieldtype": "Check",
+			"label": "Escalated to Head of Sales",
+			"insert_after": "crm_carried_over",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+	],
+}
