@@ -21,7 +21,7 @@ def handover(from_user: str, to_users: str | list[str]) -> dict:
 	"""Reassign ``from_user``'s open Sales Leads and open follow-ups to ``to_users`` (one user, or a
 	list / JSON list to spread the cards over in turn; a card's follow-ups go with the card).
 	Returns the counts: {"leads": n, "follow_ups": m}."""
-	frappe.only_for(HANDOVER_ROLES)
+	check_may_hand_over()
 	users = parse_users(to_users)
 	check_users(from_user, users)
 	leads = frappe.get_all(
@@ -51,17 +51,19 @@ def handover(from_user: str, to_users: str | list[str]) -> dict:
 		if doctype == "Sales Lead" and name in leads:
 			move_lead(name, from_user, to_user)
 			counts["leads"] += 1
-		if doctype == "Sales Lead":
-			log_on_lead(
-				name,
-				_("Handed over from {0} to {1} by {2}.").format(
-					frappe.utils.get_fullname(from_user),
-					frappe.utils.get_fullname(to_user),
-					frappe.utils.get_fullname(frappe.session.user),
-				),
-			)
-			refresh_next_step(doctype, name)
+		log_handover(doctype, name, from_user, to_user)
+		refresh_next_step(doctype, name)
 	return counts
+
+
+def check_may_hand_over():
+	"""Only the head of sales (Sales Manager), a CRM Manager or a System Manager."""
+	if frappe.session.user != "Administrator" and not set(HANDOVER_ROLES) & set(frappe.get_roles()):
+		frappe.throw(
+			_("Only a Sales Manager or CRM Manager can hand cards over."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
 
 
 def parse_users(to_users) -> list[str]:
@@ -85,6 +87,27 @@ def check_users(from_user: str, users: list[str]):
 				_("To Users: {0} is not an enabled user; choose an active rep.").format(frappe.bold(user)),
 				title=_("Handover"),
 			)
+
+
+def log_handover(doctype: str, name: str, from_user: str, to_user: str):
+	text = _("Handed over from {0} to {1} by {2}.").format(
+		frappe.utils.get_fullname(from_user),
+		frappe.utils.get_fullname(to_user),
+		frappe.utils.get_fullname(frappe.session.user),
+	)
+	if doctype == "Sales Lead":
+		log_on_lead(name, text)
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Interaction",
+			"interaction_type": "Note",
+			"reference_doctype": doctype,
+			"reference_name": name,
+			"summary": text,
+			"handled_by": to_user,
+		}
+	).insert(ignore_permissions=True)
 
 
 def move_follow_ups(doctype: str, name: str, from_user: str, to_user: str) -> int:
