@@ -4,6 +4,7 @@ step's task for the next person, counted from the moment the previous one was cl
 
 import frappe
 from frappe.query_builder import DocType
+from frappe.query_builder.functions import Count
 from frappe.utils import now_datetime
 
 from crm_ext.logic.errors import LogicError
@@ -89,10 +90,13 @@ def role_holders(role: str) -> list[str]:
 
 
 def open_task_counts() -> dict[str, int]:
-	rows = frappe.get_all(
-		"ToDo",
-		filters={"crm_follow_up": 1, "status": "Open"},
-		fields=["allocated_to", "count(name) as open_tasks"],
-		group_by="allocated_to",
+	"""Open follow-ups per user (the load a role's step is balanced on)."""
+	todo = DocType("ToDo")
+	rows = (
+		frappe.qb.from_(todo)
+		.select(todo.allocated_to, Count(todo.name))
+		.where((todo.crm_follow_up == 1) & (todo.status == "Open"))
+		.groupby(todo.allocated_to)
+		.run()
 	)
-	return {r.allocated_to: r.open_tasks for r in rows}
+	return {user: count for user, count in rows}
