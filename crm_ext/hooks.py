@@ -22,11 +22,21 @@ before_tests = "crm_ext.testing.before_tests"
 
 # Desk
 # ----
-doctype_js = {"Supplier": "public/js/supplier.js"}
-
 override_doctype_dashboards = {
 	"Customer": "crm_ext.sales.dashboards.customer_dashboard",
 	"Supplier": "crm_ext.supply.supplier_dashboard.get_data",
+}
+# "Log call" / "Log meeting" / "Add note" on the cards' forms, and the missing-next-step warning
+doctype_js = {
+	"Customer": "public/js/interaction_actions.js",
+	"Supplier": ["public/js/supplier.js", "public/js/interaction_actions.js"],
+	"Sales Lead": "public/js/interaction_actions.js",
+}
+# Interactions on the timeline of the card they belong to, at the time they happened
+additional_timeline_content = {
+	"Sales Lead": ["crm_ext.sales.interactions.timeline_content"],
+	"Customer": ["crm_ext.sales.interactions.timeline_content"],
+	"Supplier": ["crm_ext.sales.interactions.timeline_content"],
 }
 
 # Document Events
@@ -34,7 +44,10 @@ override_doctype_dashboards = {
 doc_events = {
 	"ToDo": {
 		"after_insert": "crm_ext.sales.assignment.on_todo_change",
-		"on_update": "crm_ext.sales.assignment.on_todo_change",
+		"on_update": [
+			"crm_ext.sales.assignment.on_todo_change",
+			"crm_ext.sales.follow_ups.on_todo_update",
+		],
 	},
 	"Communication": {
 		"after_insert": "crm_ext.sales.first_contact.on_communication",
@@ -68,6 +81,8 @@ scheduler_events = {
 			"crm_ext.sales.first_contact.check_first_contact",
 			"crm_ext.supply.tenders.close_expired",
 		],
+		# each morning: carry unfinished follow-ups over, escalate, send the digests
+		"30 6 * * *": ["crm_ext.sales.follow_ups.daily"],
 	},
 	"daily": ["crm_ext.supply.expiry.run_daily"],
 }
@@ -84,6 +99,7 @@ permission_query_conditions = {
 	"Tender Bid Item": "crm_ext.supply.tender_permissions.bid_child_query",
 	"Tender Bid Answer": "crm_ext.supply.tender_permissions.bid_child_query",
 	"Tender Log": "crm_ext.supply.tender_permissions.log_query",
+	"Interaction": "crm_ext.sales.permissions.interaction_query",
 }
 has_permission = {
 	"Sales Lead": "crm_ext.sales.permissions.sales_lead_has_permission",
@@ -93,6 +109,7 @@ has_permission = {
 	"Tender": "crm_ext.supply.tender_permissions.tender_has_permission",
 	"Tender Bid": "crm_ext.supply.tender_permissions.bid_has_permission",
 	"Tender Log": "crm_ext.supply.tender_permissions.log_has_permission",
+	"Interaction": "crm_ext.sales.permissions.interaction_has_permission",
 }
 has_website_permission = {
 	"Supplier Qualification": "crm_ext.supply.permissions.has_website_permission",

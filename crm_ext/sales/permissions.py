@@ -74,3 +74,31 @@ def stage_log_has_permission(doc, ptype: str | None = None, user: str | None = N
 
 def sales_request_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
 	return _linked_has_permission(doc, user)
+
+
+# --- interactions: whoever may read the card may read its interactions -------------------------
+
+INTERACTION_PARTIES = ("Customer", "Supplier")
+
+
+def interaction_query(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if sees_all_leads(user):
+		return ""
+	allowed = [
+		f"(`tabInteraction`.`reference_doctype` = 'Sales Lead' and `tabInteraction`.`reference_name` in "
+		f"(select `name` from `tabSales Lead` where {own_leads_condition(user)}))"
+	]
+	for party in INTERACTION_PARTIES:
+		if frappe.has_permission(party, "read", user=user):
+			allowed.append(f"`tabInteraction`.`reference_doctype` = {frappe.db.escape(party)}")
+	return "(" + " or ".join(allowed) + ")"
+
+
+def interaction_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if sees_all_leads(user) or not (doc.get("reference_doctype") and doc.get("reference_name")):
+		return None
+	if not frappe.db.exists(doc.reference_doctype, doc.reference_name):
+		return None  # the link check will say so
+	return frappe.has_permission(doc.reference_doctype, "read", doc.reference_name, user=user)

@@ -23,6 +23,7 @@ class CRMExtSettings(Document):
 		default_phone_country: DF.Link | None
 		default_pipeline: DF.Link | None
 		first_contact_minutes: DF.Int
+		follow_up_escalation_days: DF.Int
 		head_of_sales: DF.Link | None
 		holiday_list: DF.Link | None
 		intake_owner: DF.Link | None
@@ -32,6 +33,7 @@ class CRMExtSettings(Document):
 		receivable_share_threshold: DF.Percent
 		rfq_qualification_check: DF.Literal["Off", "Warn", "Block"]
 		tender_qualification_check: DF.Literal["Off", "Warn", "Block"]
+		send_follow_up_digest: DF.Check
 		work_day_end: DF.Time | None
 		work_day_start: DF.Time | None
 	# end: auto-generated types

@@ -25,6 +25,7 @@ class PipelineStage(Document):
 		from frappe.types import DF
 
 		from crm_ext.crm_ext.doctype.pipeline_stage_field.pipeline_stage_field import PipelineStageField
+		from crm_ext.crm_ext.doctype.pipeline_stage_step.pipeline_stage_step import PipelineStageStep
 
 		color: DF.Literal[
 			"Blue", "Cyan", "Gray", "Green", "Light Blue", "Orange", "Pink", "Purple", "Red", "Yellow"
@@ -33,6 +34,7 @@ class PipelineStage(Document):
 		pipeline: DF.Link
 		probability: DF.Percent
 		required_fields: DF.Table[PipelineStageField]
+		sequence_steps: DF.Table[PipelineStageStep]
 		stage_name: DF.Data
 		stage_order: DF.Int
 		stale_after_days: DF.Int
@@ -44,6 +46,7 @@ class PipelineStage(Document):
 		self.validate_pipeline_unchanged()
 		self.validate_required_fields()
 		self.validate_pipeline_shape()
+		self.validate_sequence_steps()
 
 	def on_update(self):
 		sync_kanban_board(self.pipeline)
@@ -97,3 +100,19 @@ class PipelineStage(Document):
 			check_pipeline([*others, this])
 		except LogicError as e:
 			throw(e, self, title=_("Invalid Pipeline"))
+
+	def validate_sequence_steps(self):
+		for row in self.sequence_steps:
+			row.step_text = (row.step_text or "").strip()
+			if flt(row.due_after_hours) < 0:
+				frappe.throw(
+					_(
+						"Scripted Sequence row {0}: Due After cannot be negative; enter 0 or more working hours."
+					).format(row.idx),
+					title=_("Invalid Step"),
+				)
+			if row.assign_to_user and row.assign_to_role:
+				frappe.throw(
+					_("Scripted Sequence row {0}: choose a User or a Role, not both.").format(row.idx),
+					title=_("Invalid Step"),
+				)

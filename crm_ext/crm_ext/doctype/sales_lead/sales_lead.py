@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt, now_datetime
+from frappe.utils import flt, getdate, now_datetime, today
 
 from crm_ext.crm_ext.doctype.crm_ext_settings.crm_ext_settings import default_phone_region, get_settings
 from crm_ext.logic.contact_keys import normalize_email, normalize_phone
@@ -20,7 +20,9 @@ from crm_ext.sales.dedupe import (
 	find_match,
 	keys_from,
 )
+from crm_ext.sales.follow_ups import create_follow_up, follow_up_on, refresh_next_step
 from crm_ext.sales.pipeline import default_pipeline, first_stage, get_stage
+from crm_ext.sales.sequences import start_sequence
 from crm_ext.utils import throw
 from crm_ext.utils.calendar import working_calendar
 
@@ -75,6 +77,8 @@ class SalesLead(Document):
 		mobile_no: DF.Data | None
 		naming_series: DF.Literal["CRM-LEAD-.YYYY.-"]
 		next_follow_up: DF.Date | None
+		next_step: DF.SmallText | None
+		next_step_status: DF.Literal["", "OK", "Missing", "Overdue"]
 		organization: DF.Data | None
 		other_messenger: DF.Data | None
 		phone: DF.Data | None
@@ -105,14 +109,18 @@ class SalesLead(Document):
 		self.set_defaults()
 		self.validate_amount()
 		self.validate_stage()
+		self.validate_next_follow_up()
 
 	def on_update(self):
+		self.start_stage_sequence()
 		self.log_stage_change()
 		sync_owner_assignment(self)
+		self.sync_next_step()
 
 	def on_trash(self):
 		frappe.db.delete("Sales Lead Stage Log", {"sales_lead": self.name})
 		frappe.db.set_value("Sales Request", {"sales_lead": self.name}, "sales_lead", None)
+		frappe.db.delete("Interaction", {"reference_doctype": "Sales Lead", "reference_name": self.name})
 
 	# --- validate helpers ------------------------------------------------------------------
 
@@ -189,6 +197,21 @@ class SalesLead(Document):
 		if self.flags.stage_changed:
 			self.stage_entered_on = now_datetime()
 
+	def validate_next_follow_up(self):
+		"""A follow-up date typed on the card must not be in the past (imports keep theirs)."""
+		if (
+			self.next_follow_up
+			and self.has_value_changed("next_follow_up")
+			and not frappe.flags.in_import
+			and getdate(self.next_follow_up) < getdate(today())
+		):
+			frappe.throw(
+				_("Next Follow-up {0} is in the past: choose today or a later day.").format(
+					frappe.utils.format_date(self.next_follow_up)
+				),
+				title=_("Invalid Follow-up Date"),
+			)
+
 	# --- insert helpers --------------------------------------------------------------------
 
 	def check_for_open_twin(self):
@@ -213,6 +236,29 @@ class SalesLead(Document):
 			)
 
 	# --- update helpers --------------------------------------------------------------------
+
+	def start_stage_sequence(self):
+		"""Entering a stage with a scripted sequence creates its first step's task."""
+		if self.flags.stage_changed:
+			start_sequence(self)
+
+	def sync_next_step(self):
+		"""A follow-up date typed on the card becomes a follow-up task for the Responsible; the
+		card then mirrors its earliest open follow-up."""
+		if (
+			self.next_follow_up
+			and self.has_value_changed("next_follow_up")
+			and not follow_up_on(self.name, self.next_follow_up)
+		):
+			create_follow_up(
+				"Sales Lead",
+				self.name,
+				self.lead_owner or frappe.session.user,
+				_("Follow up with {0}").format(self.title or self.name),
+				getdate(self.next_follow_up),
+			)
+		else:
+			refresh_next_step("Sales Lead", self.name)
 
 	def log_stage_change(self):
 		if not self.flags.stage_changed:

@@ -48,11 +48,14 @@ class TestSalesRequest(CRMTestCase):
 		self.assertEqual(again["sales_lead"], lead.name)
 		self.assertEqual(frappe.db.count("Sales Lead", {"phone": "+79123456789"}), 1)
 		notes = frappe.get_all(
-			"Comment",
+			"Interaction",
 			filters={"reference_doctype": "Sales Lead", "reference_name": lead.name},
-			pluck="content",
+			fields=["summary", "interaction_type", "direction"],
 		)
-		self.assertTrue(any("Call me back" in (n or "") for n in notes))
+		self.assertTrue(any("Call me back" in (n.summary or "") for n in notes))
+		self.assertEqual({(n.interaction_type, n.direction) for n in notes}, {("Message", "Incoming")})
+		# the client writing again is not a contact by the rep
+		self.assertIsNone(frappe.db.get_value("Sales Lead", lead.name, "first_contacted_on"))
 		self.assertEqual(
 			frappe.db.get_value("Sales Request", again["request"], "outcome"), "Added to Open Lead"
 		)
