@@ -25,6 +25,9 @@ before_tests = "crm_ext.testing.before_tests"
 override_doctype_dashboards = {
 	"Customer": "crm_ext.sales.dashboards.customer_dashboard",
 }
+doctype_js = {
+	"Customer": "public/js/customer.js",
+}
 
 # Document Events
 # ---------------
@@ -36,6 +39,30 @@ doc_events = {
 	"Communication": {
 		"after_insert": "crm_ext.sales.first_contact.on_communication",
 	},
+	"Quotation": {
+		"validate": "crm_ext.accounts.links.quotation_validate",
+	},
+	"Sales Order": {
+		"validate": [
+			"crm_ext.accounts.links.sales_order_validate",
+			"crm_ext.accounts.receivables.sales_order_validate",
+		],
+	},
+	"Sales Invoice": {
+		"validate": "crm_ext.accounts.links.sales_invoice_validate",
+		"on_submit": "crm_ext.accounts.events.sales_invoice_on_submit",
+		"on_cancel": "crm_ext.accounts.events.sales_invoice_on_cancel",
+		"on_update_after_submit": "crm_ext.accounts.events.sales_invoice_on_update_after_submit",
+	},
+	"Payment Entry": {
+		"validate": "crm_ext.accounts.links.payment_entry_validate",
+		"on_submit": "crm_ext.accounts.events.payment_entry_on_submit",
+		"on_cancel": "crm_ext.accounts.events.payment_entry_on_cancel",
+	},
+	"Journal Entry": {
+		"on_submit": "crm_ext.accounts.events.journal_entry_on_submit",
+		"on_cancel": "crm_ext.accounts.events.journal_entry_on_cancel",
+	},
 }
 
 # Scheduled Tasks
@@ -44,6 +71,7 @@ scheduler_events = {
 	"cron": {
 		"*/5 * * * *": ["crm_ext.sales.first_contact.check_first_contact"],
 	},
+	"daily": ["crm_ext.accounts.events.refresh_open_receivables"],
 }
 
 # Permissions

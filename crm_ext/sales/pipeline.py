@@ -16,7 +16,14 @@ DEFAULT_STAGES = (
 	("Won", "Won", 100, 0, ()),
 	("Lost", "Lost", 0, 0, ()),
 )
-KANBAN_CARD_FIELDS = ["organization", "expected_amount", "lead_owner", "next_follow_up"]
+KANBAN_CARD_FIELDS = [
+	"organization",
+	"expected_amount",
+	"lead_owner",
+	"next_follow_up",
+	"payment_status",
+	"outstanding_amount",
+]
 
 
 def get_stage(name: str) -> Stage | None:

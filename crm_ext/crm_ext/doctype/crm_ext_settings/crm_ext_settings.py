@@ -20,6 +20,7 @@ class CRMExtSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		credit_check_action: DF.Literal["Warn", "Block"]
 		default_phone_country: DF.Link | None
 		default_pipeline: DF.Link | None
 		first_contact_minutes: DF.Int
@@ -27,8 +28,11 @@ class CRMExtSettings(Document):
 		holiday_list: DF.Link | None
 		intake_owner: DF.Link | None
 		intake_token: DF.Password | None
+		move_paid_leads: DF.Check
 		overdue_share_threshold: DF.Percent
 		receivable_share_threshold: DF.Percent
+		sales_order_check_action: DF.Literal["Warn", "Block"]
+		shipments_period_days: DF.Int
 		work_day_end: DF.Time | None
 		work_day_start: DF.Time | None
 	# end: auto-generated types
