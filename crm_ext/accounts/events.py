@@ -10,9 +10,8 @@ import frappe
 from frappe import _
 
 from crm_ext.accounts.links import leads_of
-from crm_ext.accounts.money import format_amount, recompute_lead_money, refresh_leads
+from crm_ext.accounts.money import format_amount, on_accounting_event, recompute_lead_money
 from crm_ext.logic.credit import affected_leads
-from crm_ext.sales.timeline import log_on_lead
 
 
 def link(doc) -> str:
@@ -36,7 +35,6 @@ def sales_invoice_on_submit(doc, method=None):
 	leads = invoice_leads(doc)
 	if not leads:
 		return
-	refresh_leads(leads)
 	amount = format_amount(doc.base_grand_total, doc.company)
 	if doc.get("is_return"):
 		text = _("Credit note {0} submitted: {1}").format(link(doc), amount)
@@ -44,17 +42,14 @@ def sales_invoice_on_submit(doc, method=None):
 		text = _("Invoice {0} submitted: {1}, due {2}").format(
 			link(doc), amount, frappe.utils.formatdate(doc.due_date)
 		)
-	for lead in leads:
-		log_on_lead(lead, text)
+	on_accounting_event(leads, dict.fromkeys(leads, text))
 
 
 def sales_invoice_on_cancel(doc, method=None):
 	leads = invoice_leads(doc)
 	if not leads:
 		return
-	refresh_leads(leads)
-	for lead in leads:
-		log_on_lead(lead, _("Invoice {0} cancelled").format(link(doc)))
+	on_accounting_event(leads, dict.fromkeys(leads, _("Invoice {0} cancelled").format(link(doc))))
 
 
 def sales_invoice_on_update_after_submit(doc, method=None):
@@ -62,10 +57,10 @@ def sales_invoice_on_update_after_submit(doc, method=None):
 	before = doc.get_doc_before_save()
 	if before and before.get("sales_lead") == doc.get("sales_lead"):
 		return
-	leads = invoice_leads(doc)
-	refresh_leads(leads)
+	notes = {}
 	if doc.get("sales_lead"):
-		log_on_lead(doc.sales_lead, _("Invoice {0} linked to this lead").format(link(doc)))
+		notes[doc.sales_lead] = _("Invoice {0} linked to this lead").format(link(doc))
+	on_accounting_event(invoice_leads(doc), notes)
 
 
 # --- Payment Entry --------------------------------------------------------------------------
@@ -84,13 +79,11 @@ def payment_entry_on_submit(doc, method=None):
 	leads = payment_leads(doc)
 	if not leads:
 		return
-	refresh_leads(leads)
 	verb = _("received") if doc.payment_type == "Receive" else _("paid out")
 	text = _("Payment {0} {1}: {2}").format(
 		link(doc), verb, format_amount(doc.base_paid_amount or doc.base_received_amount, doc.company)
 	)
-	for lead in leads:
-		log_on_lead(lead, text)
+	on_accounting_event(leads, dict.fromkeys(leads, text))
 
 
 def payment_entry_on_cancel(doc, method=None):
@@ -99,9 +92,7 @@ def payment_entry_on_cancel(doc, method=None):
 	leads = payment_leads(doc)
 	if not leads:
 		return
-	refresh_leads(leads)
-	for lead in leads:
-		log_on_lead(lead, _("Payment {0} cancelled").format(link(doc)))
+	on_accounting_event(leads, dict.fromkeys(leads, _("Payment {0} cancelled").format(link(doc))))
 
 
 # --- Journal Entry --------------------------------------------------------------------------
@@ -120,18 +111,15 @@ def journal_entry_on_submit(doc, method=None):
 	leads = journal_entry_leads(doc)
 	if not leads:
 		return
-	refresh_leads(leads)
-	for lead in leads:
-		log_on_lead(lead, _("Journal Entry {0} settles invoices of this lead").format(link(doc)))
+	text = _("Journal Entry {0} settles invoices of this lead").format(link(doc))
+	on_accounting_event(leads, dict.fromkeys(leads, text))
 
 
 def journal_entry_on_cancel(doc, method=None):
 	leads = journal_entry_leads(doc)
 	if not leads:
 		return
-	refresh_leads(leads)
-	for lead in leads:
-		log_on_lead(lead, _("Journal Entry {0} cancelled").format(link(doc)))
+	on_accounting_event(leads, dict.fromkeys(leads, _("Journal Entry {0} cancelled").format(link(doc))))
 
 
 # --- scheduler ------------------------------------------------------------------------------

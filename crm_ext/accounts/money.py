@@ -14,7 +14,7 @@ from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import fmt_money, getdate, now_datetime
 
 from crm_ext.logic.credit import should_move_to_paid
-from crm_ext.logic.receivables import InvoiceRow, MoneySummary, lead_money_summary
+from crm_ext.logic.receivables import PAID, InvoiceRow, MoneySummary, lead_money_summary
 
 # Above this many cards one document's handler hands the work to a background job.
 SYNC_LEAD_LIMIT = 10
@@ -103,37 +103,51 @@ def recompute_leads(leads: list[str], move_when_paid: bool = True) -> None:
 		recompute_lead_money(lead, move_when_paid)
 
 
-def refresh_leads(leads: list[str]) -> None:
-	"""Recompute now when few cards are touched, else in a background job; in both cases check
-	again after the commit, when concurrent payments for the same invoices are all visible."""
+def on_accounting_event(leads: list[str], notes: dict[str, str] | None = None) -> None:
+	"""What every accounting handler does: recompute the cards' money (now, in the document's
+	transaction, when few cards are touched) and, after the commit, in a background job: check
+	the figures again (a payment submitted at the same moment in another transaction is
+	invisible to this one; the job runs once both have committed) and write ``notes``
+	({lead: text}) on the cards' timelines, which would otherwise be the costliest part of the
+	submit. Many cards: everything in the job. In tests everything runs at once."""
 	if not leads:
 		return
-	if len(leads) <= SYNC_LEAD_LIMIT or frappe.flags.in_test:
+	sync = len(leads) <= SYNC_LEAD_LIMIT or frappe.flags.in_test
+	if sync:
 		recompute_leads(leads)
-	else:
-		frappe.enqueue(
-			"crm_ext.accounts.money.recompute_leads",
-			queue="short",
-			leads=leads,
-			enqueue_after_commit=True,
-		)
-	if not frappe.flags.in_test:
-		# A payment submitted at the same moment in another transaction is invisible to this
-		# one; the job runs after both have committed and settles the figures.
-		frappe.enqueue(
-			"crm_ext.accounts.money.recompute_leads",
-			queue="short",
-			leads=leads,
-			move_when_paid=False,
-			enqueue_after_commit=True,
-		)
+	if frappe.flags.in_test:
+		after_commit(leads, notes, recompute=False)
+		return
+	frappe.enqueue(
+		"crm_ext.accounts.money.after_commit",
+		queue="short",
+		leads=leads,
+		notes=notes,
+		move_when_paid=not sync,
+		enqueue_after_commit=True,
+	)
+
+
+def after_commit(
+	leads: list[str],
+	notes: dict[str, str] | None = None,
+	recompute: bool = True,
+	move_when_paid: bool = False,
+) -> None:
+	from crm_ext.sales.timeline import log_on_lead
+
+	if recompute:
+		recompute_leads(leads, move_when_paid)
+	for lead, text in (notes or {}).items():
+		if frappe.db.exists("Sales Lead", lead):
+			log_on_lead(lead, text)
 
 
 def move_to_paid_stage(lead: str, status: str) -> None:
 	"""Move a fully paid card to its pipeline's paid stage, if the settings say so. A card that
 	cannot enter the stage (its rules refuse) stays where it is, with a note on its timeline:
 	a payment is never refused because of a card."""
-	if not frappe.db.get_single_value("CRM Ext Settings", "move_paid_leads"):
+	if status != PAID or not frappe.db.get_single_value("CRM Ext Settings", "move_paid_leads"):
 		return
 	stage, pipeline = frappe.db.get_value("Sales Lead", lead, ["stage", "pipeline"])
 	paid_stage = frappe.db.get_value("Pipeline Stage", {"pipeline": pipeline, "is_paid_stage": 1}, "name")
