@@ -12,33 +12,48 @@ from datetime import date, timedelta
 import frappe
 from frappe import _
 from frappe.query_builder import Case, DocType
-from frappe.query_builder.functions import Coalesce, Max, Min, Sum
+from frappe.query_builder.functions import Coalesce, Sum
 from frappe.utils import cint, flt, fmt_money, getdate
 
 from crm_ext.accounts.money import invoice_total, money_precision
 from crm_ext.crm_ext.doctype.crm_ext_settings.crm_ext_settings import get_settings
-from crm_ext.logic.credit import BLOCK, CreditPosition, check_action, credit_problems
+from crm_ext.logic.credit import BLOCK, CreditPosition, ageing_cutoffs, check_action, credit_problems
 from crm_ext.logic.errors import LogicError
-from crm_ext.logic.receivables import credit_limit_use, receivables_health
+from crm_ext.logic.receivables import DEFAULT_AGEING_EDGES, credit_limit_use, receivables_health
 
 DEFAULT_PERIOD_DAYS = 90
 
 
-def per_voucher_outstanding(company: str, as_of: date, customers: list[str] | None = None):
-	"""Sub-query: one row per customer and voucher with its outstanding amount (company
-	currency) and the date it ages from (the invoice's due date; the posting date of a payment
-	or journal not allocated to an invoice), from the live Payment Ledger Entries up to
-	``as_of``."""
+def receivables_query(company: str, as_of: date, customers: list[str] | None = None):
+	"""Receivable, overdue and ageing buckets per customer (company currency) from the live
+	Payment Ledger Entries up to ``as_of``, in one pass: each ledger row ages with the voucher it
+	settles (a Sales Invoice's due date; a payment or journal not allocated to an invoice, by its
+	posting date), so no per-voucher grouping is needed. Overdue: rows of ordinary invoices (not
+	credit notes) past their due date. Bucket columns ``range1`` .. ``range4`` follow
+	``crm_ext.logic.credit.ageing_cutoffs`` (not yet due in the first)."""
 	ple = DocType("Payment Ledger Entry")
+	si = DocType("Sales Invoice")
+	age_date = Coalesce(si.due_date, ple.posting_date)
+	cutoffs = ageing_cutoffs(as_of, DEFAULT_AGEING_EDGES)
+
+	def bucket(index: int):
+		if index == len(cutoffs):
+			condition = age_date < cutoffs[-1]
+		else:
+			condition = age_date >= cutoffs[index]
+			if index:
+				condition = condition & (age_date < cutoffs[index - 1])
+		return Sum(Case().when(condition, ple.amount).else_(0)).as_(f"range{index + 1}")
+
 	query = (
 		frappe.qb.from_(ple)
+		.left_join(si)
+		.on((ple.against_voucher_type == "Sales Invoice") & (si.name == ple.against_voucher_no))
 		.select(
 			ple.party.as_("customer"),
-			Sum(ple.amount).as_("outstanding"),
-			Coalesce(
-				Max(Case().when(ple.voucher_no == ple.against_voucher_no, ple.due_date)),
-				Min(ple.posting_date),
-			).as_("age_date"),
+			Sum(ple.amount).as_("receivable"),
+			Sum(Case().when((si.is_return == 0) & (si.due_date < as_of), ple.amount).else_(0)).as_("overdue"),
+			*(bucket(i) for i in range(len(cutoffs) + 1)),
 		)
 		.where(
 			(ple.company == company)
@@ -47,7 +62,7 @@ def per_voucher_outstanding(company: str, as_of: date, customers: list[str] | No
 			& (ple.delinked == 0)
 			& (ple.posting_date <= as_of)
 		)
-		.groupby(ple.party, ple.against_voucher_type, ple.against_voucher_no)
+		.groupby(ple.party)
 	)
 	if customers is not None:
 		query = query.where(ple.party.isin(customers))
@@ -74,20 +89,12 @@ def shipments_query(company: str, from_date: date, to_date: date, customers: lis
 
 
 def receivable_and_overdue(customer: str, company: str, as_of: date) -> tuple[float, float]:
-	pv = per_voucher_outstanding(company, as_of, [customer]).as_("pv")
-	row = (
-		frappe.qb.from_(pv)
-		.select(
-			Coalesce(Sum(pv.outstanding), 0),
-			Coalesce(
-				Sum(Case().when((pv.age_date < as_of) & (pv.outstanding > 0), pv.outstanding).else_(0)), 0
-			),
-		)
-		.run()
-	)[0]
+	rows = receivables_query(company, as_of, [customer]).run(as_dict=True)
+	if not rows:
+		return 0.0, 0.0
 	precision = money_precision()
-	receivable = flt(row[0], precision)
-	return receivable, min(flt(row[1], precision), max(receivable, 0))
+	receivable = flt(rows[0].receivable, precision)
+	return receivable, min(flt(rows[0].overdue, precision), max(receivable, 0))
 
 
 def customer_position(customer: str, company: str, as_of: date | None = None) -> CreditPosition:

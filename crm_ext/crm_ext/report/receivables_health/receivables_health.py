@@ -6,8 +6,9 @@ Lead), the receivable balance, the period's shipments, receivable ÷ shipments, 
 receivable (flagged above the CRM Ext Settings thresholds), ageing buckets by due date and the
 ERPNext credit limit with its use.
 
-All amounts come from SQL aggregation (company currency): one query over the Payment Ledger
-(per voucher, then per customer, as ERPNext's Accounts Receivable report reads it), one over
+All amounts come from SQL aggregation (company currency): one pass over the Payment Ledger
+(the ledger ERPNext's Accounts Receivable report reads; each row ages with the invoice it
+settles), one over
 submitted Sales Invoices for shipments, one over unbilled Sales Orders for the credit exposure,
 and the credit limits. Rows not yet due age in the first bucket, so the buckets add up to the
 receivable (ERPNext's report leaves them out of its buckets).
@@ -15,13 +16,12 @@ receivable (ERPNext's report leaves them out of its buckets).
 
 import frappe
 from frappe import _
-from frappe.query_builder import Case, DocType
+from frappe.query_builder import DocType
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate
 
 from crm_ext.accounts.money import money_precision
-from crm_ext.accounts.receivables import per_voucher_outstanding, shipments_query, thresholds
-from crm_ext.logic.credit import ageing_cutoffs
+from crm_ext.accounts.receivables import receivables_query, shipments_query, thresholds
 from crm_ext.logic.errors import LogicError
 from crm_ext.logic.receivables import (
 	DEFAULT_AGEING_EDGES,
@@ -63,28 +63,7 @@ def validate_filters(filters):
 def customer_rows(filters) -> list:
 	customers = [filters.customer] if filters.customer else None
 	as_of = filters.report_date
-	cutoffs = ageing_cutoffs(as_of, DEFAULT_AGEING_EDGES)
-	pv = per_voucher_outstanding(filters.company, as_of, customers).as_("pv")
-
-	def bucket(index):
-		condition = pv.age_date >= cutoffs[index] if index < len(cutoffs) else pv.age_date < cutoffs[-1]
-		if 0 < index < len(cutoffs):
-			condition = condition & (pv.age_date < cutoffs[index - 1])
-		return Sum(Case().when(condition, pv.outstanding).else_(0))
-
-	balances = (
-		frappe.qb.from_(pv)
-		.select(
-			pv.customer,
-			Sum(pv.outstanding).as_("receivable"),
-			Sum(Case().when((pv.age_date < as_of) & (pv.outstanding > 0), pv.outstanding).else_(0)).as_(
-				"overdue"
-			),
-			*(bucket(i).as_(field) for i, field in enumerate(BUCKET_FIELDS)),
-		)
-		.groupby(pv.customer)
-		.run(as_dict=True)
-	)
+	balances = receivables_query(filters.company, as_of, customers).run(as_dict=True)
 	rows = {r.customer: r for r in balances}
 	for customer, shipments in shipments_query(filters.company, filters.from_date, as_of, customers).run():
 		rows.setdefault(customer, frappe._dict(customer=customer)).shipments = shipments
