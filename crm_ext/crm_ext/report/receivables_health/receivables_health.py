@@ -89,25 +89,27 @@ def customer_rows(filters) -> list:
 
 def credit_limits(company: str, customers: list[str]) -> dict:
 	"""ERPNext's credit limit (``get_credit_limit``) of each customer for the company: the
-	customer's own, else its group's (unless the group bypasses the check), else the company's."""
+	customer's own, else its group's (unless the group bypasses the check), else the company's.
+	Limits are few: all of the company's are read at once (no long IN lists)."""
 	ccl = DocType("Customer Credit Limit")
 	cust = DocType("Customer")
-	own = dict(
+	own, group_limits = {}, {}
+	for parenttype, parent, limit, bypass in (
 		frappe.qb.from_(ccl)
-		.select(ccl.parent, ccl.credit_limit)
-		.where((ccl.parenttype == "Customer") & (ccl.company == company) & ccl.parent.isin(customers))
+		.select(ccl.parenttype, ccl.parent, ccl.credit_limit, ccl.bypass_credit_limit_check)
+		.where((ccl.company == company) & ccl.parenttype.isin(["Customer", "Customer Group"]))
 		.run()
-	)
-	groups = dict(
-		frappe.qb.from_(cust).select(cust.name, cust.customer_group).where(cust.name.isin(customers)).run()
-	)
-	group_limits = {
-		group: (limit if not bypass else 0)
-		for group, limit, bypass in frappe.qb.from_(ccl)
-		.select(ccl.parent, ccl.credit_limit, ccl.bypass_credit_limit_check)
-		.where((ccl.parenttype == "Customer Group") & (ccl.company == company))
-		.run()
-	}
+	):
+		if parenttype == "Customer":
+			own[parent] = limit
+		elif not bypass:
+			group_limits[parent] = limit
+	groups = {}
+	if group_limits:
+		query = frappe.qb.from_(cust).select(cust.name, cust.customer_group)
+		if len(customers) <= 100:
+			query = query.where(cust.name.isin(customers))
+		groups = dict(query.run())
 	company_limit = flt(frappe.get_cached_value("Company", company, "credit_limit"))
 	return {c: flt(own.get(c)) or flt(group_limits.get(groups.get(c))) or company_limit for c in customers}
 
