@@ -28,7 +28,7 @@ override_doctype_dashboards = {
 }
 # "Log call" / "Log meeting" / "Add note" on the cards' forms, and the missing-next-step warning
 doctype_js = {
-	"Customer": "public/js/interaction_actions.js",
+	"Customer": ["public/js/customer.js", "public/js/interaction_actions.js"],
 	"Supplier": ["public/js/supplier.js", "public/js/interaction_actions.js"],
 	"Sales Lead": "public/js/interaction_actions.js",
 }
@@ -38,7 +38,6 @@ additional_timeline_content = {
 	"Customer": ["crm_ext.sales.interactions.timeline_content"],
 	"Supplier": ["crm_ext.sales.interactions.timeline_content"],
 }
-
 # Document Events
 # ---------------
 doc_events = {
@@ -66,10 +65,38 @@ doc_events = {
 		"on_submit": "crm_ext.supply.tenders.on_purchase_document",
 		"on_cancel": "crm_ext.supply.tenders.on_purchase_document",
 	},
+	"Quotation": {
+		"validate": "crm_ext.accounts.links.quotation_validate",
+	},
+	"Sales Order": {
+		"validate": [
+			"crm_ext.accounts.links.sales_order_validate",
+			"crm_ext.accounts.receivables.sales_order_validate",
+		],
+	},
+	"Sales Invoice": {
+		"validate": "crm_ext.accounts.links.sales_invoice_validate",
+		"on_submit": "crm_ext.accounts.events.sales_invoice_on_submit",
+		"on_cancel": "crm_ext.accounts.events.sales_invoice_on_cancel",
+		"on_update_after_submit": "crm_ext.accounts.events.sales_invoice_on_update_after_submit",
+	},
 	"Payment Entry": {
-		"validate": "crm_ext.supply.tenders.set_payment_tender",
-		"on_submit": "crm_ext.supply.tenders.on_payment",
-		"on_cancel": "crm_ext.supply.tenders.on_payment",
+		"validate": [
+			"crm_ext.supply.tenders.set_payment_tender",
+			"crm_ext.accounts.links.payment_entry_validate",
+		],
+		"on_submit": [
+			"crm_ext.supply.tenders.on_payment",
+			"crm_ext.accounts.events.payment_entry_on_submit",
+		],
+		"on_cancel": [
+			"crm_ext.supply.tenders.on_payment",
+			"crm_ext.accounts.events.payment_entry_on_cancel",
+		],
+	},
+	"Journal Entry": {
+		"on_submit": "crm_ext.accounts.events.journal_entry_on_submit",
+		"on_cancel": "crm_ext.accounts.events.journal_entry_on_cancel",
 	},
 }
 
@@ -84,7 +111,10 @@ scheduler_events = {
 		# each morning: carry unfinished follow-ups over, escalate, send the digests
 		"30 6 * * *": ["crm_ext.sales.follow_ups.daily"],
 	},
-	"daily": ["crm_ext.supply.expiry.run_daily"],
+	"daily": [
+		"crm_ext.supply.expiry.run_daily",
+		"crm_ext.accounts.events.refresh_open_receivables",
+	],
 }
 
 # Permissions

@@ -16,7 +16,15 @@ DEFAULT_STAGES = (
 	("Won", "Won", 100, 0, ()),
 	("Lost", "Lost", 0, 0, ()),
 )
-KANBAN_CARD_FIELDS = ["organization", "expected_amount", "lead_owner", "next_follow_up", "next_step_status"]
+KANBAN_CARD_FIELDS = [
+	"organization",
+	"expected_amount",
+	"lead_owner",
+	"next_follow_up",
+	"next_step_status",
+	"payment_status",
+	"outstanding_amount",
+]
 
 
 def get_stage(name: str) -> Stage | None:

@@ -20,6 +20,7 @@ class CRMExtSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		credit_check_action: DF.Literal["Warn", "Block"]
 		default_phone_country: DF.Link | None
 		default_pipeline: DF.Link | None
 		first_contact_minutes: DF.Int
@@ -28,12 +29,15 @@ class CRMExtSettings(Document):
 		holiday_list: DF.Link | None
 		intake_owner: DF.Link | None
 		intake_token: DF.Password | None
+		move_paid_leads: DF.Check
 		overdue_share_threshold: DF.Percent
 		po_qualification_check: DF.Literal["Off", "Warn", "Block"]
 		receivable_share_threshold: DF.Percent
 		rfq_qualification_check: DF.Literal["Off", "Warn", "Block"]
-		tender_qualification_check: DF.Literal["Off", "Warn", "Block"]
+		sales_order_check_action: DF.Literal["Warn", "Block"]
 		send_follow_up_digest: DF.Check
+		shipments_period_days: DF.Int
+		tender_qualification_check: DF.Literal["Off", "Warn", "Block"]
 		work_day_end: DF.Time | None
 		work_day_start: DF.Time | None
 	# end: auto-generated types

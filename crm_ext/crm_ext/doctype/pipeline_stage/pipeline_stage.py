@@ -30,7 +30,9 @@ class PipelineStage(Document):
 		color: DF.Literal[
 			"Blue", "Cyan", "Gray", "Green", "Light Blue", "Orange", "Pink", "Purple", "Red", "Yellow"
 		]
+		is_paid_stage: DF.Check
 		kind: DF.Literal["Open", "Won", "Lost"]
+		needs_credit_check: DF.Check
 		pipeline: DF.Link
 		probability: DF.Percent
 		required_fields: DF.Table[PipelineStageField]
@@ -47,6 +49,7 @@ class PipelineStage(Document):
 		self.validate_required_fields()
 		self.validate_pipeline_shape()
 		self.validate_sequence_steps()
+		self.validate_single_paid_stage()
 
 	def on_update(self):
 		sync_kanban_board(self.pipeline)
@@ -54,6 +57,22 @@ class PipelineStage(Document):
 	def after_delete(self):
 		if frappe.db.exists("Sales Pipeline", self.pipeline):
 			sync_kanban_board(self.pipeline)
+
+	def validate_single_paid_stage(self):
+		if not self.is_paid_stage:
+			return
+		other = frappe.db.get_value(
+			"Pipeline Stage",
+			{"pipeline": self.pipeline, "is_paid_stage": 1, "name": ("!=", self.name or "")},
+			"name",
+		)
+		if other:
+			frappe.throw(
+				_(
+					"Stage {0} is already the Paid Stage of pipeline {1}: untick Paid Stage there first."
+				).format(frappe.bold(other), frappe.bold(self.pipeline)),
+				title=_("One Paid Stage per Pipeline"),
+			)
 
 	def validate_pipeline_unchanged(self):
 		before = self.get_doc_before_save()

@@ -22,6 +22,8 @@ frappe.ui.form.on("Sales Lead", {
 	refresh(frm) {
 		set_stage_indicator(frm);
 		if (frm.is_new()) return;
+		show_money(frm);
+		add_make_buttons(frm);
 
 		if (!frm.doc.customer) {
 			frm.add_custom_button(__("Convert to Customer"), () => convert_to_customer(frm), __("Actions"));
@@ -123,4 +125,76 @@ function merge_dialog(frm) {
 		},
 	});
 	dialog.show();
+}
+
+const PAYMENT_COLOURS = {
+	"Not invoiced": "gray",
+	Unpaid: "orange",
+	"Partly paid": "yellow",
+	Paid: "green",
+	Overdue: "red",
+};
+
+function show_money(frm) {
+	// the funnel ends at "Paid": payment status and what is still owed, from the ledger
+	const status = frm.doc.payment_status || "Not invoiced";
+	if (status !== "Not invoiced" || frm.doc.invoiced_amount) {
+		const owed = format_currency(frm.doc.outstanding_amount, frm.doc.company_currency);
+		frm.dashboard.add_indicator(
+			status === "Paid" ? __("Paid") : __("{0}: {1} outstanding", [__(status), owed]),
+			PAYMENT_COLOURS[status] || "gray"
+		);
+		frm.dashboard.add_indicator(
+			__("Invoiced {0}, paid {1}", [
+				format_currency(frm.doc.invoiced_amount, frm.doc.company_currency),
+				format_currency(frm.doc.paid_amount, frm.doc.company_currency),
+			]),
+			"blue"
+		);
+	}
+	if (frm.doc.customer) {
+		show_receivables_health(frm, frm.doc.customer, frm.doc.company);
+	}
+}
+
+function add_make_buttons(frm) {
+	const makers = [
+		["Quotation", "crm_ext.accounts.make.make_quotation"],
+		["Sales Order", "crm_ext.accounts.make.make_sales_order"],
+		["Sales Invoice", "crm_ext.accounts.make.make_sales_invoice"],
+	];
+	for (const [doctype, method] of makers) {
+		if (!frappe.model.can_create(doctype)) continue;
+		frm.add_custom_button(__(doctype), () => frappe.model.open_mapped_doc({ method, frm }), __("Create"));
+	}
+}
+
+function show_receivables_health(frm, customer, company) {
+	frappe
+		.call({
+			method: "crm_ext.accounts.receivables.get_customer_health",
+			args: { customer, company },
+		})
+		.then(({ message: h }) => {
+			if (!h || !h.company) return;
+			const pct = (v) => (v === null || v === undefined ? __("n/a") : `${v} %`);
+			frm.dashboard.add_indicator(
+				__("Receivable {0} = {1} of {2}-day shipments", [
+					format_currency(h.receivable, h.currency),
+					pct(h.receivable_share),
+					h.period_days,
+				]),
+				h.receivable_alert ? "red" : "green"
+			);
+			frm.dashboard.add_indicator(
+				__("Overdue {0} = {1} of receivable", [format_currency(h.overdue, h.currency), pct(h.overdue_share)]),
+				h.overdue_alert ? "red" : "green"
+			);
+			if (h.credit_limit) {
+				frm.dashboard.add_indicator(
+					__("Credit limit {0} used {1}", [format_currency(h.credit_limit, h.currency), pct(h.credit_use)]),
+					h.credit_use > 100 ? "red" : "green"
+				);
+			}
+		});
 }

@@ -57,6 +57,7 @@ class SalesLead(Document):
 		]
 		city: DF.Data | None
 		company: DF.Link | None
+		company_currency: DF.Link | None
 		contact: DF.Link | None
 		country: DF.Link | None
 		currency: DF.Link | None
@@ -68,6 +69,7 @@ class SalesLead(Document):
 		first_contact_due: DF.Datetime | None
 		first_contact_escalated: DF.Check
 		first_contacted_on: DF.Datetime | None
+		invoiced_amount: DF.Currency
 		job_title: DF.Data | None
 		last_contact_on: DF.Datetime | None
 		lead_name: DF.Data | None
@@ -75,12 +77,17 @@ class SalesLead(Document):
 		lost_detail: DF.SmallText | None
 		lost_reason: DF.Link | None
 		mobile_no: DF.Data | None
+		money_updated_on: DF.Datetime | None
 		naming_series: DF.Literal["CRM-LEAD-.YYYY.-"]
 		next_follow_up: DF.Date | None
 		next_step: DF.SmallText | None
 		next_step_status: DF.Literal["", "OK", "Missing", "Overdue"]
 		organization: DF.Data | None
 		other_messenger: DF.Data | None
+		outstanding_amount: DF.Currency
+		overdue_amount: DF.Currency
+		paid_amount: DF.Currency
+		payment_status: DF.Literal["Not invoiced", "Unpaid", "Partly paid", "Paid", "Overdue"]
 		phone: DF.Data | None
 		pipeline: DF.Link
 		probability: DF.Percent
@@ -110,6 +117,7 @@ class SalesLead(Document):
 		self.validate_amount()
 		self.validate_stage()
 		self.validate_next_follow_up()
+		self.check_credit_on_stage_entry()
 
 	def on_update(self):
 		self.start_stage_sequence()
@@ -211,6 +219,17 @@ class SalesLead(Document):
 				),
 				title=_("Invalid Follow-up Date"),
 			)
+
+	def check_credit_on_stage_entry(self):
+		"""A stage marked "needs credit check" checks the customer's credit limit and overdue
+		share on entry (warns, or blocks if CRM Ext Settings say so)."""
+		if not self.flags.stage_changed or self.flags.skip_credit_check or not self.customer:
+			return
+		if not frappe.db.get_value("Pipeline Stage", self.stage, "needs_credit_check"):
+			return
+		from crm_ext.accounts.receivables import check_customer_credit
+
+		check_customer_credit(self.customer, self.company, context=self.title or self.name)
 
 	# --- insert helpers --------------------------------------------------------------------
 

@@ -1,0 +1,179 @@
+"""Money on a Sales Lead, recomputed from the ledger after every accounting event.
+
+The invoiced, paid, outstanding and overdue amounts and the payment status of a card are never
+incremented: each event recomputes them with one aggregate query over the card's submitted Sales
+Invoices and their Payment Ledger Entries (company currency, the ledger ERPNext's own Accounts
+Receivable report reads), so cancels, amendments, credit notes and concurrent payments all end
+right. The maths is ``crm_ext.logic.receivables.lead_money_summary``.
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case, DocType
+from frappe.query_builder.functions import Coalesce, Sum
+from frappe.utils import fmt_money, getdate, now_datetime
+
+from crm_ext.logic.credit import should_move_to_paid
+from crm_ext.logic.receivables import PAID, InvoiceRow, MoneySummary, lead_money_summary
+
+# Above this many cards one document's handler hands the work to a background job.
+SYNC_LEAD_LIMIT = 10
+MONEY_FIELDS = ("invoiced_amount", "paid_amount", "outstanding_amount", "overdue_amount", "payment_status")
+
+
+def invoice_total(si):
+	"""The amount an invoice puts on the ledger: its rounded total when ERPNext rounded it."""
+	return (
+		Case()
+		.when((si.rounding_adjustment != 0) & (si.base_rounded_total != 0), si.base_rounded_total)
+		.else_(si.base_grand_total)
+	)
+
+
+def lead_invoice_rows(lead: str) -> list[InvoiceRow]:
+	"""The card's submitted invoices with their ledger outstanding, in company currency: one
+	query (invoices joined to their live Payment Ledger Entries, grouped per invoice)."""
+	si = DocType("Sales Invoice")
+	ple = DocType("Payment Ledger Entry")
+	rows = (
+		frappe.qb.from_(si)
+		.left_join(ple)
+		.on(
+			(ple.against_voucher_type == "Sales Invoice")
+			& (ple.against_voucher_no == si.name)
+			& (ple.delinked == 0)
+		)
+		.select(
+			si.name,
+			invoice_total(si).as_("total"),
+			si.is_return,
+			si.due_date,
+			Coalesce(Sum(ple.amount), 0).as_("outstanding"),
+		)
+		.where((si.sales_lead == lead) & (si.docstatus == 1))
+		.groupby(si.name)
+		.run(as_dict=True)
+	)
+	return [
+		InvoiceRow(
+			grand_total=r.total,
+			outstanding_amount=r.outstanding,
+			due_date=getdate(r.due_date) if r.due_date else None,
+			is_return=bool(r.is_return),
+		)
+		for r in rows
+	]
+
+
+def money_precision() -> int:
+	return frappe.get_precision("Sales Invoice", "base_grand_total") or 2
+
+
+def recompute_lead_money(lead: str, move_when_paid: bool = True) -> MoneySummary | None:
+	"""Recompute and store the card's money from the ledger; move it to the paid stage when
+	fully paid (if configured). Returns the summary (None when the card no longer exists)."""
+	if not frappe.db.exists("Sales Lead", lead):
+		return None
+	summary = lead_money_summary(
+		lead_invoice_rows(lead),
+		getdate(),
+		money_precision(),
+		frappe.get_system_settings("rounding_method"),
+	)
+	frappe.db.set_value(
+		"Sales Lead",
+		lead,
+		{
+			"invoiced_amount": summary.invoiced,
+			"paid_amount": summary.paid,
+			"outstanding_amount": summary.outstanding,
+			"overdue_amount": summary.overdue,
+			"payment_status": summary.status,
+			"money_updated_on": now_datetime(),
+		},
+		update_modified=False,
+	)
+	if move_when_paid:
+		move_to_paid_stage(lead, summary.status)
+	return summary
+
+
+def recompute_leads(leads: list[str], move_when_paid: bool = True) -> None:
+	for lead in leads:
+		recompute_lead_money(lead, move_when_paid)
+
+
+def on_accounting_event(leads: list[str], notes: dict[str, str] | None = None) -> None:
+	"""What every accounting handler does: recompute the cards' money (now, in the document's
+	transaction, when few cards are touched) and, after the commit, in a background job: check
+	the figures again (a payment submitted at the same moment in another transaction is
+	invisible to this one; the job runs once both have committed) and write ``notes``
+	({lead: text}) on the cards' timelines, which would otherwise be the costliest part of the
+	submit. Many cards: everything in the job. In tests everything runs at once."""
+	if not leads:
+		return
+	sync = len(leads) <= SYNC_LEAD_LIMIT or frappe.flags.in_test
+	if sync:
+		recompute_leads(leads)
+	if frappe.flags.in_test:
+		after_commit(leads, notes, recompute=False)
+		return
+	frappe.enqueue(
+		"crm_ext.accounts.money.after_commit",
+		queue="short",
+		leads=leads,
+		notes=notes,
+		move_when_paid=not sync,
+		enqueue_after_commit=True,
+	)
+
+
+def after_commit(
+	leads: list[str],
+	notes: dict[str, str] | None = None,
+	recompute: bool = True,
+	move_when_paid: bool = False,
+) -> None:
+	from crm_ext.sales.timeline import log_on_lead
+
+	if recompute:
+		recompute_leads(leads, move_when_paid)
+	for lead, text in (notes or {}).items():
+		if frappe.db.exists("Sales Lead", lead):
+			log_on_lead(lead, text)
+
+
+def move_to_paid_stage(lead: str, status: str) -> None:
+	"""Move a fully paid card to its pipeline's paid stage, if the settings say so. A card that
+	cannot enter the stage (its rules refuse) stays where it is, with a note on its timeline:
+	a payment is never refused because of a card."""
+	if status != PAID or not frappe.db.get_single_value("CRM Ext Settings", "move_paid_leads"):
+		return
+	stage, pipeline = frappe.db.get_value("Sales Lead", lead, ["stage", "pipeline"])
+	paid_stage = frappe.db.get_value("Pipeline Stage", {"pipeline": pipeline, "is_paid_stage": 1}, "name")
+	if not should_move_to_paid(status, stage, paid_stage):
+		return
+	from crm_ext.sales.timeline import log_on_lead
+
+	doc = frappe.get_doc("Sales Lead", lead)
+	doc.stage = paid_stage
+	doc.flags.ignore_permissions = True
+	doc.flags.skip_credit_check = True
+	savepoint = f"crm_ext_paid_{frappe.generate_hash(length=8)}"
+	frappe.db.savepoint(savepoint)
+	try:
+		doc.save()
+	except frappe.ValidationError as e:
+		frappe.db.rollback(save_point=savepoint)
+		frappe.clear_last_message()
+		log_on_lead(
+			lead,
+			_("Fully paid, but the card could not move to stage {0}: {1}").format(
+				frappe.bold(paid_stage), frappe.utils.escape_html(str(e))
+			),
+		)
+
+
+def format_amount(amount, company: str | None) -> str:
+	currency = frappe.get_cached_value("Company", company, "default_currency") if company else None
+	return fmt_money(amount, currency=currency)
