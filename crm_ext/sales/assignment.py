@@ -7,6 +7,8 @@ import frappe
 from frappe import _
 from frappe.desk.form import assign_to
 
+from crm_ext.utils.users import enabled_users_with_role
+
 RULE_NAME = "Sales Lead Round Robin"
 
 
@@ -47,24 +49,7 @@ def on_todo_change(todo, method=None):
 
 def sales_team() -> list[str]:
 	"""Enabled desk users with the Sales User role (Administrator excluded)."""
-	has_role = frappe.qb.DocType("Has Role")
-	user = frappe.qb.DocType("User")
-	return (
-		frappe.qb.from_(has_role)
-		.join(user)
-		.on(user.name == has_role.parent)
-		.select(user.name)
-		.distinct()
-		.where(
-			(has_role.role == "Sales User")
-			& (has_role.parenttype == "User")
-			& (user.enabled == 1)
-			& (user.user_type == "System User")
-			& (user.name.notin(["Administrator", "Guest"]))
-		)
-		.orderby(user.name)
-		.run(pluck=True)
-	)
+	return enabled_users_with_role("Sales User", desk_users_only=True)
 
 
 def ensure_assignment_rule() -> str:

@@ -12,6 +12,7 @@ from crm_ext.logic.follow_ups import pick_assignee, step_due
 from crm_ext.sales.follow_ups import create_follow_up
 from crm_ext.utils import throw
 from crm_ext.utils.calendar import working_calendar
+from crm_ext.utils.users import enabled_users_with_role
 
 
 def stage_steps(stage: str) -> list[dict]:
@@ -50,7 +51,7 @@ def create_step_task(lead_name, stage, steps, number, lead_owner, company=None):
 	try:
 		user = pick_assignee(
 			step.assign_to_user,
-			role_holders(step.assign_to_role) if step.assign_to_role else None,
+			enabled_users_with_role(step.assign_to_role) if step.assign_to_role else None,
 			lead_owner,
 			open_task_counts(),
 		)
@@ -66,26 +67,6 @@ def create_step_task(lead_name, stage, steps, number, lead_owner, company=None):
 		at=due,
 		sequence_stage=stage,
 		sequence_step=number,
-	)
-
-
-def role_holders(role: str) -> list[str]:
-	has_role = DocType("Has Role")
-	user = DocType("User")
-	return (
-		frappe.qb.from_(has_role)
-		.join(user)
-		.on(user.name == has_role.parent)
-		.select(user.name)
-		.distinct()
-		.where(
-			(has_role.role == role)
-			& (has_role.parenttype == "User")
-			& (user.enabled == 1)
-			& (user.name.notin(["Administrator", "Guest"]))
-		)
-		.orderby(user.name)
-		.run(pluck=True)
 	)
 
 

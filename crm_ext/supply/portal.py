@@ -6,25 +6,18 @@ registrations by ``crm_ext.supply.permissions``), so a supplier can neither see 
 supplier's data, nor change its own questionnaire once submitted.
 """
 
-import base64
-
 import frappe
 from frappe import _
 from frappe.model.workflow import apply_workflow
 
 from crm_ext.logic.qualification import DRAFT
 from crm_ext.supply.permissions import suppliers_of_user
+from crm_ext.supply.portal_files import attach_private_file, find_row, require_login
 from crm_ext.supply.registration import grant_supplier_role
 
 DOCTYPE = "Supplier Qualification"
 SUBMIT_ACTION = "Submit for Review"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 REGISTRATION_FIELDS = ("company_name", "country", "tax_id", "website", "regions")
-
-
-def require_login() -> None:
-	if frappe.session.user == "Guest":
-		frappe.throw(_("Log in to the supplier portal first."), frappe.PermissionError)
 
 
 def my_qualifications() -> list[dict]:
@@ -106,28 +99,12 @@ def save_answers(name: str, answers: dict | str, documents: dict | str | None = 
 def upload_file(name: str, row: str, filename: str, filedata: str, expiry_date: str | None = None) -> str:
 	"""Attach a file (base64) to an answer or document row of the user's own Draft."""
 	doc = get_own(name, "write")
-	target = next((r for r in [*doc.answers, *doc.documents] if r.name == row), None)
-	if not target:
-		frappe.throw(_("Row {0} is not part of {1}.").format(row, name))
-	content = base64.b64decode(filedata.split(",", 1)[-1])
-	if len(content) > MAX_UPLOAD_BYTES:
-		frappe.throw(_("The file is larger than 10 MB; upload a smaller scan."))
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": filename,
-			"attached_to_doctype": DOCTYPE,
-			"attached_to_name": doc.name,
-			"is_private": 1,
-			"content": content,
-		}
-	)
-	file.save()
-	target.attachment = file.file_url
+	target = find_row([*doc.answers, *doc.documents], row, name)
+	target.attachment = attach_private_file(doc, filename, filedata)
 	if expiry_date and target.doctype == "Supplier Qualification Document":
 		target.expiry_date = expiry_date
 	doc.save()
-	return file.file_url
+	return target.attachment
 
 
 @frappe.whitelist()

@@ -5,23 +5,16 @@ Every method runs as the logged-in user with Frappe's permission checks, narrowe
 bid on); the Tender Bid controller enforces the bidding window and every bid rule.
 """
 
-import base64
-
 import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
 from crm_ext.supply.permissions import is_internal, suppliers_of_user
+from crm_ext.supply.portal_files import attach_private_file, find_row, require_login
 from crm_ext.supply.tender_permissions import tenders_for_supplier
 
 BID = "Tender Bid"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 LINE_FIELDS = ("unit_price", "qty", "delivery_days", "alternative_item", "alternative_description")
-
-
-def require_login() -> None:
-	if frappe.session.user == "Guest":
-		frappe.throw(_("Log in to the supplier portal first."), frappe.PermissionError)
 
 
 def my_tenders() -> list[dict]:
@@ -156,25 +149,10 @@ def post_offer(name: str, total: float) -> dict:
 def upload_bid_file(name: str, row: str, filename: str, filedata: str) -> str:
 	"""Attach a file (base64) to an answer of the user's own bid (private, attached to the bid)."""
 	bid = get_own_bid(name, "write")
-	target = next((r for r in bid.answers if r.name == row), None)
-	if not target:
-		frappe.throw(_("Row {0} is not part of {1}.").format(row, name))
-	content = base64.b64decode(filedata.split(",", 1)[-1])
-	if len(content) > MAX_UPLOAD_BYTES:
-		frappe.throw(_("The file is larger than 10 MB; upload a smaller one."))
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": filename,
-			"attached_to_doctype": BID,
-			"attached_to_name": bid.name,
-			"is_private": 1,
-			"content": content,
-		}
-	).save()
-	target.attachment = file.file_url
+	target = find_row(bid.answers, row, name)
+	target.attachment = attach_private_file(bid, filename, filedata)
 	bid.save()
-	return file.file_url
+	return target.attachment
 
 
 def tender_attachments(tender: str) -> list[dict]:

@@ -6,7 +6,8 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from crm_ext.supply.permissions import suppliers_of_user
-from crm_ext.supply.tender_portal import require_login, tender_attachments
+from crm_ext.supply.portal_files import require_login
+from crm_ext.supply.tender_portal import tender_attachments
 
 no_cache = 1
 
