@@ -95,8 +95,9 @@ def sync_kanban_board(pipeline: str) -> str:
 		board.field_name = "stage"
 		board.private = 0
 		board.filters = frappe.as_json([["Sales Lead", "pipeline", "=", pipeline]])
-		board.fields = frappe.as_json(KANBAN_CARD_FIELDS)
 		board.show_labels = 1
+	card_fields = frappe.parse_json(board.fields or "[]")
+	board.fields = frappe.as_json(card_fields + [f for f in KANBAN_CARD_FIELDS if f not in card_fields])
 	existing = {c.column_name: c for c in board.columns}
 	wanted = [s.name for s in stages]
 	columns = []

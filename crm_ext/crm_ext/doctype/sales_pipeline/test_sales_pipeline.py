@@ -5,7 +5,13 @@ import json
 
 import frappe
 
-from crm_ext.sales.pipeline import DEFAULT_PIPELINE, DEFAULT_STAGES, create_default_pipeline
+from crm_ext.sales.pipeline import (
+	DEFAULT_PIPELINE,
+	DEFAULT_STAGES,
+	KANBAN_CARD_FIELDS,
+	create_default_pipeline,
+	sync_kanban_board,
+)
 from crm_ext.testing import CRMTestCase, make_pipeline, make_sales_lead
 
 
@@ -33,6 +39,11 @@ class TestSalesPipeline(CRMTestCase):
 		self.assertEqual(board.reference_doctype, "Sales Lead")
 		self.assertEqual(board.field_name, "stage")
 		self.assertEqual(json.loads(board.filters), [["Sales Lead", "pipeline", "=", "_Test Kanban"]])
+		self.assertEqual(json.loads(board.fields), KANBAN_CARD_FIELDS)
+		board.db_set("fields", json.dumps(["organization"]))  # a board from an older version
+		sync_kanban_board("_Test Kanban")
+		board.reload()
+		self.assertEqual(json.loads(board.fields), KANBAN_CARD_FIELDS)
 		self.assertEqual(
 			[c.column_name for c in board.columns],
 			["_Test Kanban-New", "_Test Kanban-Quote", "_Test Kanban-Won", "_Test Kanban-Lost"],
