@@ -38,6 +38,10 @@ additional_timeline_content = {
 	"Customer": ["crm_ext.sales.interactions.timeline_content"],
 	"Supplier": ["crm_ext.sales.interactions.timeline_content"],
 }
+# Jinja (print formats)
+# ---------------------
+jinja = {"methods": ["crm_ext.supply.tenders.get_tender_comparison"]}
+
 # Document Events
 # ---------------
 doc_events = {

@@ -805,3 +805,11 @@ def on_payment(doc, method: str | None = None) -> None:
 			tenders.add(frappe.db.get_value(ref.reference_doctype, ref.reference_name, "tender"))
 	for tender in sorted(t for t in tenders if t):
 		update_totals(tender)
+
+
+def get_tender_comparison(name: str) -> dict | None:
+	"""For the Bid Comparison print format (a Jinja method): the matrix, or None while sealed."""
+	tender = get_tender(name, "read")
+	if not is_opened(tender):
+		return None
+	return frappe._dict(get_comparison(name))

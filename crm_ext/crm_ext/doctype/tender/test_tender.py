@@ -185,6 +185,11 @@ class TestTender(CRMTestCase):
 				row.notified_on or f"Supplier {row.supplier} was not e-mailed" in notes, row.supplier
 			)
 		self.assertEqual(sorted(self.told), sorted(self.users))
+		invitation = frappe.get_print("Tender", tender.name, print_format="Tender Invitation")
+		self.assertIn("_Test Tender Bolt", invitation)
+		self.assertNotIn("500.00", invitation)  # budget prices stay internal
+		sealed = frappe.get_print("Tender", tender.name, print_format="Bid Comparison")
+		self.assertIn("sealed", sealed)
 
 		a, b, c = self.users
 		bid_a = bid_as(a, tender.name, [(10, 100, 5), (450, 10, 30)])
@@ -275,6 +280,10 @@ class TestTender(CRMTestCase):
 			tenders.evaluate(tender.name)
 			tender.reload()
 			self.assertEqual(tender.status, "Evaluated")
+			printed = frappe.get_print("Tender", tender.name, print_format="Bid Comparison")
+			self.assertIn(SUPPLIERS[0], printed)
+			self.assertIn(SUPPLIERS[1], printed)
+			self.assertIn("Evaluated total", printed)
 			awards = {row.item_code: row for row in tender.awards}
 			self.assertEqual(awards["_Test Tender Bolt"].supplier, SUPPLIERS[1])
 			self.assertEqual(awards["_Test Tender Gear"].supplier, SUPPLIERS[0])
