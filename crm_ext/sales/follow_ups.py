@@ -63,6 +63,28 @@ def create_follow_up(
 	return todo.name, event
 
 
+def update_follow_up(todo_name: str, user: str, text: str | None, at: datetime | None, timed: bool) -> None:
+	"""Rewrite an open follow-up: ``at`` None cancels it; otherwise new person, text and date (and
+	the Event's time when ``timed``). Closed or cancelled follow-ups are left as they were."""
+	todo = frappe.get_doc("ToDo", todo_name)
+	if todo.status != "Open":
+		return
+	if at is None:
+		todo.status = "Cancelled"
+	else:
+		todo.update(
+			{"allocated_to": user, "description": text, "date": at.date(), "crm_original_date": at.date()}
+		)
+	todo.save(ignore_permissions=True)  # on_todo_update keeps the Event's status, owner and day
+	if at is not None and timed and todo.crm_event:
+		frappe.db.set_value(
+			"Event",
+			todo.crm_event,
+			{"starts_on": at, "ends_on": at + timedelta(minutes=EVENT_MINUTES), "description": text},
+			update_modified=False,
+		)
+
+
 def create_event(reference_doctype, reference_name, user, text, at, category=None) -> str:
 	title = frappe.db.get_value(
 		reference_doctype, reference_name, frappe.get_meta(reference_doctype).get_title_field()

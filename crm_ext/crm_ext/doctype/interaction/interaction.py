@@ -15,8 +15,10 @@ from crm_ext.logic.follow_ups import (
 	end_of,
 )
 from crm_ext.sales.first_contact import mark_contacted
-from crm_ext.sales.follow_ups import create_follow_up
+from crm_ext.sales.follow_ups import create_follow_up, update_follow_up
 from crm_ext.utils import throw
+
+NEXT_STEP_FIELDS = ("next_step", "next_step_on", "next_step_owner", "next_step_all_day")
 
 
 class Interaction(Document):
@@ -63,7 +65,10 @@ class Interaction(Document):
 		self.record_contact_on_card()
 
 	def on_update(self):
-		self.create_follow_up()
+		if self.follow_up:
+			self.update_follow_up()
+		else:
+			self.create_follow_up()
 
 	# --- validate helpers ------------------------------------------------------------------
 
@@ -137,3 +142,17 @@ class Interaction(Document):
 			category={"Call": "Call", "Meeting": "Meeting", "Visit": "Meeting"}.get(self.interaction_type),
 		)
 		self.db_set({"follow_up": todo, "follow_up_event": event}, update_modified=False)
+
+	def update_follow_up(self):
+		"""A next step edited later moves, reassigns or rewrites its open ToDo and Event; a next
+		step removed cancels them. A follow-up already done keeps its history."""
+		if not any(self.has_value_changed(f) for f in NEXT_STEP_FIELDS):
+			return
+		at = get_datetime(self.next_step_on) if self.next_step and self.next_step_on else None
+		update_follow_up(
+			self.follow_up,
+			user=self.next_step_owner or self.handled_by,
+			text=self.next_step,
+			at=at,
+			timed=bool(at and not self.next_step_all_day),
+		)

@@ -184,6 +184,30 @@ class TestInteraction(CRMTestCase):
 		)
 		self.assertEqual((card.next_follow_up, card.next_step_status), (None, "Missing"))
 
+	def test_editing_the_next_step_moves_its_follow_up_and_removing_it_cancels(self):
+		lead = make_sales_lead(lead_owner=REP)
+		at = get_datetime(f"{add_days(today(), 2)} 11:00:00")
+		doc = interaction(lead.name, next_step="Send the price", next_step_on=at, next_step_owner=REP)
+		later = get_datetime(f"{add_days(today(), 4)} 15:30:00")
+		doc.update(
+			{"next_step": "Send the revised price", "next_step_on": later, "next_step_owner": OTHER_REP}
+		)
+		doc.save()
+		todo = frappe.get_doc("ToDo", doc.follow_up)
+		self.assertEqual(
+			(todo.allocated_to, todo.description, getdate(todo.date), todo.status),
+			(OTHER_REP, "Send the revised price", later.date(), "Open"),
+		)
+		event = frappe.get_doc("Event", doc.follow_up_event)
+		self.assertEqual((event.owner, get_datetime(event.starts_on)), (OTHER_REP, later))
+		self.assertEqual(len(follow_ups("Sales Lead", lead.name, status="Open")), 1)  # moved, not duplicated
+
+		doc.update({"next_step": None, "next_step_on": None})
+		doc.save()
+		self.assertEqual(frappe.db.get_value("ToDo", doc.follow_up, "status"), "Cancelled")
+		self.assertEqual(frappe.db.get_value("Event", doc.follow_up_event, "status"), "Cancelled")
+		self.assertEqual(frappe.db.get_value("Sales Lead", lead.name, "next_step_status"), "Missing")
+
 	def test_all_day_next_step_makes_no_event(self):
 		lead = make_sales_lead()
 		doc = interaction(
