@@ -112,7 +112,7 @@ def generate(n_leads: int, n_logs: int, n_customers: int, n_invoices: int, compa
 	for i in range(n_leads):
 		name = f"BENCH-LEAD-{i:07d}"
 		rep = REPS[i % len(REPS)]
-		created = now - timedelta(days=rng.uniform(1, 540))
+		created = now - timedelta(days=rng.uniform(70, 540))
 		moment, current, index = created, "New", 0
 		log_rows.append(
 			(
@@ -133,15 +133,14 @@ def generate(n_leads: int, n_logs: int, n_customers: int, n_invoices: int, compa
 		)
 		log_count += 1
 		for _m in range(moves_per_lead - 1):
-			days = rng.uniform(0.1, 20)
+			days = rng.uniform(0.1, 6)
 			moment += timedelta(days=days)
-			if moment >= now:
-				break
-			# mostly forward, sometimes back a stage
-			index = max(0, min(len(opens) - 1, index + (1 if rng.random() < 0.75 else -1)))
+			# mostly forward, sometimes back a stage; always a real move
+			step = 1 if rng.random() < 0.75 else -1
+			if not 0 <= index + step < len(opens):
+				step = -step
+			index += step
 			target = opens[index]
-			if target == current:
-				continue
 			log_rows.append(
 				(f"BL{log_count:09d}", moment, moment, rep, rep, name, PIPELINE, stage[current], stage[target],
 				 "Open", rep, moment, round(days, 2))
@@ -150,7 +149,7 @@ def generate(n_leads: int, n_logs: int, n_customers: int, n_invoices: int, compa
 			current = target
 		ending = rng.random()
 		kind, customer, reason = "Open", None, None
-		if ending < 0.35 and moment < now - timedelta(days=1):
+		if ending < 0.35:
 			kind = "Won" if ending < 0.15 else "Lost"
 			days = rng.uniform(0.1, 10)
 			moment += timedelta(days=days)
@@ -236,7 +235,9 @@ def best_of(fn, runs: int = 3) -> float:
 	return min(times)
 
 
-HAND_FUNNEL_SQL = """
+# Hand-written SQL for the same funnel aggregate: the textbook join, and the best variant (a CASE
+# over the stages instead of the join, as the report does).
+HAND_FUNNEL_JOIN_SQL = """
 	select furthest, count(*) from (
 		select log.sales_lead, max(stage.stage_order) as furthest
 		from `tabSales Lead Stage Log` log
@@ -245,6 +246,23 @@ HAND_FUNNEL_SQL = """
 		group by log.sales_lead
 	) per_lead group by furthest
 """
+
+
+def hand_funnel_case_sql() -> str:
+	orders = frappe.get_all(
+		"Pipeline Stage",
+		filters={"pipeline": PIPELINE, "kind": ("in", ["Open", "Won"])},
+		fields=["name", "stage_order"],
+	)
+	case = " ".join(f"when {frappe.db.escape(s.name)} then {int(s.stage_order)}" for s in orders)
+	return f"""
+		select furthest, count(*) from (
+			select log.sales_lead, max(case log.to_stage {case} end) as furthest
+			from `tabSales Lead Stage Log` log
+			where log.pipeline = %(pipeline)s and log.to_kind in ('Open', 'Won')
+			group by log.sales_lead
+		) per_lead group by furthest
+	"""
 
 
 def run_benchmarks(company: str):
@@ -274,10 +292,12 @@ def run_benchmarks(company: str):
 			results.append((user, label, seconds))
 			print(f"{user:28s} {label:40s} {seconds * 1000:8.0f} ms {'OK' if seconds < 1 else 'SLOW'}")
 	frappe.set_user("Administrator")
-	hand = best_of(lambda: frappe.db.sql(HAND_FUNNEL_SQL, {"pipeline": PIPELINE}))
+	join = best_of(lambda: frappe.db.sql(HAND_FUNNEL_JOIN_SQL, {"pipeline": PIPELINE}))
+	case_sql = hand_funnel_case_sql()
+	hand = best_of(lambda: frappe.db.sql(case_sql, {"pipeline": PIPELINE}))
 	funnel = next(s for u, label, s in results if u == "Administrator" and label == "Sales Funnel")
-	print(f"hand-written funnel SQL {hand * 1000:.0f} ms; Sales Funnel report {funnel * 1000:.0f} ms "
-		f"= {funnel / hand:.2f}x (goal <= 2x)")  # fmt: skip
+	print(f"hand-written funnel SQL: join {join * 1000:.0f} ms, case {hand * 1000:.0f} ms; "
+		f"Sales Funnel report {funnel * 1000:.0f} ms = {funnel / hand:.2f}x the best (goal <= 2x)")  # fmt: skip
 	print("interactions: skipped (the Interaction doctype does not exist yet)")
 	return results
 

@@ -7,7 +7,6 @@ frappe.query_reports["Sales Funnel"] = {
 			label: __("Company"),
 			fieldtype: "Link",
 			options: "Company",
-			default: frappe.defaults.get_user_default("Company"),
 		},
 		{
 			fieldname: "pipeline",
@@ -35,19 +34,19 @@ frappe.query_reports["Sales Funnel"] = {
 		},
 		{
 			fieldname: "from_date",
-			label: __("Created From"),
+			label: __("Entered Pipeline From"),
 			fieldtype: "Date",
 			default: frappe.datetime.add_months(frappe.datetime.get_today(), -6),
 		},
 		{
 			fieldname: "to_date",
-			label: __("Created To"),
+			label: __("Entered Pipeline To"),
 			fieldtype: "Date",
 			default: frappe.datetime.get_today(),
 		},
 		{
 			fieldname: "cohort_by_month",
-			label: __("Cohorts by Month Created"),
+			label: __("Cohorts by Month Entered"),
 			fieldtype: "Check",
 		},
 	],

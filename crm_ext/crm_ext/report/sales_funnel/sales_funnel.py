@@ -1,5 +1,6 @@
 """Sales Funnel: per stage, the cards that reached it, conversion to the next stage and overall,
-the cards lost from it with their reasons; optionally split by the month the cards were created.
+the cards lost from it with their reasons; optionally split by the month the cards entered the
+pipeline (for a card created in it: the month it was created).
 
 Computed from the stage log (a card reached a stage if it ever entered it or a later one), not
 from the cards' current stages. SQL returns one row per (cohort, furthest stage) and per
@@ -9,7 +10,8 @@ from the cards' current stages. SQL returns one row per (cohort, furthest stage)
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Count, Max
+from frappe.query_builder.functions import Count, Max, Min
+from pypika.terms import Case
 
 from crm_ext.analytics.filters import (
 	Lead,
@@ -18,13 +20,13 @@ from crm_ext.analytics.filters import (
 	month_label,
 	month_of,
 	needs_lead_join,
+	period_criteria,
 	require_pipeline,
 	where_all,
 )
 from crm_ext.logic.analytics import funnel, percent
 
 Log = DocType("Sales Lead Stage Log")
-Stage = DocType("Pipeline Stage")
 CREATED_LOST = "__created_lost__"
 
 
@@ -39,7 +41,7 @@ def execute(filters=None):
 	)
 	funnel_stages = [s for s in stages if s.kind in ("Open", "Won")]
 	by_cohort = bool(filters.get("cohort_by_month"))
-	furthest = furthest_counts(pipeline, filters, by_cohort)
+	furthest = furthest_counts(pipeline, funnel_stages, filters, by_cohort)
 	lost = lost_counts(pipeline, filters)
 
 	total = {}
@@ -89,31 +91,40 @@ def execute(filters=None):
 	return columns(cohorts), data, None, chart(data), summary(data)
 
 
-def furthest_counts(pipeline: str, filters, by_cohort: bool) -> dict[tuple[str, int], int]:
-	"""{(cohort month or "", furthest stage order): cards} for the cards with a move in ``pipeline``."""
+def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tuple[str, int], int]:
+	"""{(cohort month or "", furthest stage order): cards} for the cards with a move in ``pipeline``.
+
+	A card's cohort and period date is when it entered the pipeline (its first move in it, which
+	for a card created there is its creation). The stage order comes from a CASE over the
+	pipeline's few stages rather than a join, so the per-card aggregate reads the covering index
+	(pipeline, sales_lead, to_kind, to_stage, changed_on) alone; card filters, when there are
+	any, join the per-card rows (one per card) to the Sales Lead afterwards.
+	"""
+	order = Case()
+	for stage in stages:
+		order = order.when(Log.to_stage == stage.name, stage.stage_order)
+	entered = Min(Log.changed_on)
 	per_lead = (
 		frappe.qb.from_(Log)
-		.join(Stage)
-		.on(Stage.name == Log.to_stage)
-		.select(Log.sales_lead, Max(Stage.stage_order).as_("furthest"))
+		.select(Log.sales_lead, Max(order).as_("furthest"), entered.as_("entered"))
 		.where(Log.pipeline == pipeline)
 		.where(Log.to_kind.isin(["Open", "Won"]))
 		.groupby(Log.sales_lead)
 	)
-	if (
-		by_cohort
-		or needs_lead_join(filters, skip=("pipeline",))
-		or filters.get("from_date")
-		or filters.get("to_date")
-	):
-		per_lead = per_lead.join(Lead).on(Lead.name == Log.sales_lead)
-		per_lead = where_all(per_lead, lead_criteria(filters, skip=("pipeline",)))
-		if by_cohort:
-			per_lead = per_lead.select(month_of(Lead.creation).as_("cohort"))
-	sub = per_lead.as_("per_lead")
-	query = frappe.qb.from_(sub).select(sub.furthest, Count("*").as_("cards")).groupby(sub.furthest)
+	for criterion in period_criteria(entered, filters):
+		per_lead = per_lead.having(criterion)
+	per_lead = per_lead.as_("per_lead")
+	query = (
+		frappe.qb.from_(per_lead)
+		.select(per_lead.furthest, Count("*").as_("cards"))
+		.groupby(per_lead.furthest)
+	)
 	if by_cohort:
-		query = query.select(sub.cohort).groupby(sub.cohort)
+		cohort = month_of(per_lead.entered)
+		query = query.select(cohort.as_("cohort")).groupby(cohort)
+	if needs_lead_join(filters, skip=("pipeline",)):
+		query = query.join(Lead).on(Lead.name == per_lead.sales_lead)
+		query = where_all(query, lead_criteria(filters, period_field=None, skip=("pipeline",)))
 	return {(row.get("cohort") or "", row.furthest): row.cards for row in query.run(as_dict=True)}
 
 

@@ -18,7 +18,6 @@ frappe.query_reports["Time in Stage"] = {
 			label: __("Company"),
 			fieldtype: "Link",
 			options: "Company",
-			default: frappe.defaults.get_user_default("Company"),
 		},
 		{ fieldname: "pipeline", label: __("Pipeline"), fieldtype: "Link", options: "Sales Pipeline" },
 		{ fieldname: "lead_owner", label: __("Sales Rep"), fieldtype: "Link", options: "User" },
