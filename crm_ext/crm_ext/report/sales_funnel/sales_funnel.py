@@ -24,6 +24,7 @@ from crm_ext.analytics.filters import (
 	require_pipeline,
 	where_all,
 )
+from crm_ext.analytics.indexes import force_index
 from crm_ext.logic.analytics import funnel, percent
 
 Log = DocType("Sales Lead Stage Log")
@@ -40,6 +41,8 @@ def execute(filters=None):
 		order_by="stage_order asc",
 	)
 	funnel_stages = [s for s in stages if s.kind in ("Open", "Won")]
+	if not funnel_stages:
+		return columns([]), [], _("Pipeline {0} has no open or won stages.").format(pipeline)
 	by_cohort = bool(filters.get("cohort_by_month"))
 	furthest = furthest_counts(pipeline, funnel_stages, filters, by_cohort)
 	lost = lost_counts(pipeline, filters)
@@ -111,6 +114,7 @@ def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tup
 		.where(Log.to_kind.isin(["Open", "Won"]))
 		.groupby(Log.sales_lead)
 	)
+	per_lead = force_index(per_lead, "pipeline_lead_stage_index")
 	for criterion in period_criteria(entered, filters):
 		per_lead = per_lead.having(criterion)
 	per_lead = per_lead.as_("per_lead")
@@ -125,7 +129,12 @@ def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tup
 	if needs_lead_join(filters, skip=("pipeline",)):
 		query = query.join(Lead).on(Lead.name == per_lead.sales_lead)
 		query = where_all(query, lead_criteria(filters, period_field=None, skip=("pipeline",)))
-	return {(row.get("cohort") or "", row.furthest): row.cards for row in query.run(as_dict=True)}
+	# a card whose moves all went to since-deleted stages has no furthest stage: left out
+	return {
+		(row.get("cohort") or "", row.furthest): row.cards
+		for row in query.run(as_dict=True)
+		if row.furthest is not None
+	}
 
 
 def lost_counts(pipeline: str, filters) -> dict[str, dict[str, int]]:
@@ -140,6 +149,7 @@ def lost_counts(pipeline: str, filters) -> dict[str, dict[str, int]]:
 		.where(Lead.stage_kind == "Lost")
 		.groupby(Log.from_stage, Lead.lost_reason)
 	)
+	query = force_index(query, "pipeline_kind_index")
 	query = where_all(query, lead_criteria(filters, skip=("pipeline",)))
 	result: dict[str, dict[str, int]] = {}
 	for row in query.run(as_dict=True):

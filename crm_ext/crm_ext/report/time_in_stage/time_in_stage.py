@@ -21,6 +21,7 @@ from crm_ext.analytics.filters import (
 	period_criteria,
 	where_all,
 )
+from crm_ext.analytics.indexes import force_index
 from crm_ext.logic.analytics import median_p90
 
 Log = DocType("Sales Lead Stage Log")
@@ -79,6 +80,9 @@ def stay_histograms(filters) -> dict[str, list[tuple[float, int]]]:
 	if needs_lead_join(filters, skip=("pipeline",)):
 		query = query.join(Lead).on(Lead.name == Log.sales_lead)
 		query = where_all(query, lead_criteria(filters, period_field=None, skip=("pipeline",)))
+		query = force_index(query, "lead_stay_index")
+	elif filters.get("pipeline"):
+		query = force_index(query, "pipeline_stay_index")
 	result: dict[str, list[tuple[float, int]]] = {}
 	for row in query.run(as_dict=True):
 		result.setdefault(row.from_stage, []).append((flt(row.days), row.moves))
