@@ -114,7 +114,11 @@ def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tup
 		.where(Log.to_kind.isin(["Open", "Won"]))
 		.groupby(Log.sales_lead)
 	)
-	per_lead = force_index(per_lead, "pipeline_lead_stage_index")
+	join_leads = needs_lead_join(filters, skip=("pipeline",))
+	if not join_leads:
+		# all cards: one pass over the covering index. With card filters MariaDB rightly starts
+		# from the matching cards and aggregates each card's moves (a lateral derived table).
+		per_lead = force_index(per_lead, "pipeline_lead_stage_index")
 	for criterion in period_criteria(entered, filters):
 		per_lead = per_lead.having(criterion)
 	per_lead = per_lead.as_("per_lead")
@@ -126,7 +130,7 @@ def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tup
 	if by_cohort:
 		cohort = month_of(per_lead.entered)
 		query = query.select(cohort.as_("cohort")).groupby(cohort)
-	if needs_lead_join(filters, skip=("pipeline",)):
+	if join_leads:
 		query = query.join(Lead).on(Lead.name == per_lead.sales_lead)
 		query = where_all(query, lead_criteria(filters, period_field=None, skip=("pipeline",)))
 	# a card whose moves all went to since-deleted stages has no furthest stage: left out
