@@ -22,6 +22,7 @@ from crm_ext.analytics.filters import (
 	needs_lead_join,
 	period_criteria,
 	require_pipeline,
+	restricted_user,
 	where_all,
 )
 from crm_ext.analytics.indexes import force_index
@@ -115,9 +116,9 @@ def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tup
 		.groupby(Log.sales_lead)
 	)
 	join_leads = needs_lead_join(filters, skip=("pipeline",))
-	if not join_leads:
-		# all cards: one pass over the covering index. With card filters MariaDB rightly starts
-		# from the matching cards and aggregates each card's moves (a lateral derived table).
+	if not (restricted_user() or filters.get("lead_owner")):
+		# many cards: one pass over the covering index. For one rep's cards MariaDB rightly starts
+		# from the cards and aggregates each card's moves (a lateral derived table).
 		per_lead = force_index(per_lead, "pipeline_lead_stage_index")
 	for criterion in period_criteria(entered, filters):
 		per_lead = per_lead.having(criterion)
