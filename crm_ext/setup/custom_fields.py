@@ -186,4 +186,26 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"description": "The deal (crm_ext Sales Lead) this invoice belongs to; its invoiced, paid and outstanding amounts follow this invoice.",
 		},
 	],
+	# Set by the Customer Segments report's "Tag Customers" action (crm_ext.analytics.segments).
+	"Customer": [
+		{
+			"fieldname": "crm_segment",
+			"label": "CRM Segment (ABC)",
+			"fieldtype": "Select",
+			"options": "\nA\nB\nC",
+			"insert_after": "market_segment",
+			"read_only": 1,
+			"in_standard_filter": 1,
+			"description": "Revenue class from the Customer Segments report: A, B or C",
+		},
+		{
+			"fieldname": "crm_rfm",
+			"label": "RFM Score",
+			"fieldtype": "Data",
+			"length": 3,
+			"insert_after": "crm_segment",
+			"read_only": 1,
+			"description": "Recency, frequency and monetary scores 1..5 (555 = best) from the Customer Segments report",
+		},
+	],
 }

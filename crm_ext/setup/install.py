@@ -22,11 +22,14 @@ APP_DOCTYPES = ("Sales Lead",)
 
 
 def after_install():
+	from crm_ext.analytics.indexes import ensure_indexes
+
 	sync_roles()
 	sync_custom_fields()
 	ensure_settings()
 	create_sales_defaults()
 	sync_workflow()
+	ensure_indexes()
 
 
 def create_sales_defaults():

@@ -1,0 +1,115 @@
+"""Filters shared by the sales reports: which Sales Leads (and their customers) are in scope.
+
+Every report narrows the leads the same way (company, pipeline, rep, source, campaign, period)
+and applies the same row-level rule as the Sales Lead list: a user who does not see all leads
+(:func:`crm_ext.sales.permissions.sees_all_leads`) sees only the cards they own, created or are
+assigned to (the query-builder twin of ``own_leads_condition``).
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import DateFormat
+from frappe.utils import add_days, getdate
+from pypika.terms import Criterion
+
+from crm_ext.sales.permissions import sees_all_leads
+
+Lead = DocType("Sales Lead")
+
+# filter name -> Sales Lead field
+LEAD_FILTERS = {
+	"company": "company",
+	"pipeline": "pipeline",
+	"lead_owner": "lead_owner",
+	"source": "source",
+	"campaign": "campaign",
+}
+# the filters that narrow the customers of the invoice-based reports to those of the leads in scope
+SCOPING_FILTERS = ("pipeline", "lead_owner", "source", "campaign")
+
+
+def as_filters(filters) -> frappe._dict:
+	if isinstance(filters, str):
+		filters = frappe.parse_json(filters)
+	return frappe._dict(filters or {})
+
+
+def restricted_user(user: str | None = None) -> str | None:
+	"""The user whose own cards alone are in scope, or None when the user sees every card."""
+	user = user or frappe.session.user
+	return None if sees_all_leads(user) else user
+
+
+def own_leads_criterion(user: str, lead=Lead) -> Criterion:
+	return (lead.lead_owner == user) | (lead.owner == user) | lead._assign.like(f'%"{user}"%')
+
+
+def lead_criteria(
+	filters, lead=Lead, period_field: str | None = "creation", skip: tuple[str, ...] = ()
+) -> list[Criterion]:
+	"""Conditions on ``lead`` for the report filters and the current user's rights."""
+	criteria = [
+		lead[field] == filters[key]
+		for key, field in LEAD_FILTERS.items()
+		if filters.get(key) and key not in skip
+	]
+	if period_field:
+		criteria += period_criteria(lead[period_field], filters)
+	user = restricted_user()
+	if user:
+		criteria.append(own_leads_criterion(user, lead))
+	return criteria
+
+
+def period_criteria(column, filters) -> list[Criterion]:
+	"""from_date / to_date (inclusive days) on a Date or Datetime column."""
+	criteria = []
+	if filters.get("from_date"):
+		criteria.append(column >= getdate(filters.from_date))
+	if filters.get("to_date"):
+		criteria.append(column < add_days(getdate(filters.to_date), 1))
+	return criteria
+
+
+def needs_lead_join(filters, skip: tuple[str, ...] = ()) -> bool:
+	"""Whether a stage-log query must join the Sales Lead (a lead filter or a restricted user)."""
+	return bool(restricted_user()) or any(filters.get(k) for k in LEAD_FILTERS if k not in skip)
+
+
+def scoped_customers(filters):
+	"""A sub-query of the customers of the leads in scope, or None when every customer is in scope
+	(no lead filter and a user who sees every card)."""
+	if not restricted_user() and not any(filters.get(k) for k in SCOPING_FILTERS):
+		return None
+	query = frappe.qb.from_(Lead).select(Lead.customer).distinct().where(Lead.customer.isnotnull())
+	for criterion in lead_criteria(filters, period_field=None, skip=("company",)):
+		query = query.where(criterion)
+	return query
+
+
+def where_all(query, criteria):
+	for criterion in criteria:
+		query = query.where(criterion)
+	return query
+
+
+def month_of(column):
+	return DateFormat(column, "%Y-%m")
+
+
+def month_label(month: str) -> str:
+	"""'2026-03' -> 'Mar 2026' (translated month name)."""
+	year, number = month.split("-")
+	names = [_("Jan"), _("Feb"), _("Mar"), _("Apr"), _("May"), _("Jun")]
+	names += [_("Jul"), _("Aug"), _("Sep"), _("Oct"), _("Nov"), _("Dec")]
+	return f"{names[int(number) - 1]} {year}"
+
+
+def require_pipeline(filters) -> str:
+	from crm_ext.sales.pipeline import default_pipeline
+
+	pipeline = filters.get("pipeline") or default_pipeline()
+	if not pipeline:
+		frappe.throw(_("Choose a Pipeline in the filters."), title=_("Pipeline Missing"))
+	return pipeline

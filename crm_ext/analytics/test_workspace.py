@@ -1,0 +1,54 @@
+"""The CRM workspace's analytics: number cards and charts are installed and answer per user."""
+
+import frappe
+from frappe.desk.doctype.number_card.number_card import get_result
+from frappe.desk.query_report import run
+
+from crm_ext.analytics.testing import default_company, lead_through, make_analytics_pipeline
+from crm_ext.testing import CRMTestCase, make_user
+
+PIPELINE = "_Test Workspace Pipeline"
+CARDS = ("Open Pipeline Value", "Leads Waiting for First Contact", "Weighted Pipeline")
+CHARTS = ("Sales Funnel", "Revenue Forecast", "Sales Leads by Source")
+REPORTS = ("Sales Funnel", "Time in Stage", "Revenue Forecast", "Customer Segments")
+
+
+class TestAnalyticsWorkspace(CRMTestCase):
+	def test_cards_charts_and_reports_are_on_the_workspace(self):
+		workspace = frappe.get_doc("Workspace", "CRM Ext")
+		self.assertEqual({c.number_card_name for c in workspace.number_cards}, set(CARDS))
+		self.assertEqual({c.chart_name for c in workspace.charts}, set(CHARTS))
+		self.assertTrue(
+			set(REPORTS) <= {link.link_to for link in workspace.links if link.link_type == "Report"}
+		)
+		for name in CARDS:
+			self.assertEqual(frappe.db.get_value("Number Card", name, "module"), "CRM Ext")
+		for name in CHARTS:
+			self.assertEqual(frappe.db.get_value("Dashboard Chart", name, "module"), "CRM Ext")
+
+	def test_open_pipeline_card_counts_only_own_cards_for_a_sales_user(self):
+		make_analytics_pipeline(PIPELINE)
+		rep = make_user("workspace.rep@example.com", "Sales User")
+		lead_through(PIPELINE, expected_amount=1000, lead_owner=rep)
+		lead_through(PIPELINE, expected_amount=2500)
+		lead_through(PIPELINE, "Won", expected_amount=9000, lead_owner=rep)
+		card = frappe.get_doc("Number Card", "Open Pipeline Value").as_dict()
+		filters = [*frappe.parse_json(card.filters_json), ["Sales Lead", "pipeline", "=", PIPELINE]]
+		self.assertEqual(get_result(card, filters), 3500)
+		waiting = frappe.get_doc("Number Card", "Leads Waiting for First Contact").as_dict()
+		waiting_filters = [
+			*frappe.parse_json(waiting.filters_json),
+			["Sales Lead", "pipeline", "=", PIPELINE],
+		]
+		self.assertEqual(get_result(waiting, waiting_filters), 2)
+		frappe.set_user(rep)
+		self.assertEqual(get_result(card, filters), 1000)
+		self.assertEqual(get_result(waiting, waiting_filters), 1)
+
+	def test_report_charts_run_through_the_desk_api(self):
+		make_analytics_pipeline(PIPELINE)
+		lead_through(PIPELINE, "Quote", expected_amount=100, company=default_company())
+		result = run("Sales Funnel", {"pipeline": PIPELINE})
+		self.assertEqual(result["chart"]["data"]["datasets"][0]["values"], [1, 1, 0])
+		result = run("Revenue Forecast", {"company": default_company(), "pipeline": PIPELINE})
+		self.assertEqual(result["report_summary"][0]["value"], 100)

@@ -1,0 +1,81 @@
+"""Builders for the tier-2 tests of the analytics reports (small, hand-countable data sets)."""
+
+import frappe
+from frappe.utils import add_days, getdate, nowdate
+
+from crm_ext.testing import make_customer, make_pipeline, make_sales_lead
+
+# (stage, kind, probability, required fields): no required fields, so cards move freely
+STAGES = (
+	("New", "Open", 10, ()),
+	("Quote", "Open", 50, ()),
+	("Won", "Won", 100, ()),
+	("Lost", "Lost", 0, ()),
+)
+
+
+def make_analytics_pipeline(name: str) -> str:
+	return make_pipeline(name, STAGES)
+
+
+def make_lost_reason(name: str) -> str:
+	if not frappe.db.exists("Sales Lead Lost Reason", name):
+		frappe.get_doc({"doctype": "Sales Lead Lost Reason", "lost_reason": name}).insert(
+			ignore_permissions=True
+		)
+	return name
+
+
+def lead_through(pipeline: str, *stages: str, **values):
+	"""A card created in the pipeline's first stage and moved through ``stages``."""
+	lead = make_sales_lead(pipeline=pipeline, **values)
+	for stage in stages:
+		if stage == "Won" and not lead.customer:
+			lead.customer = make_customer()
+		if stage == "Lost" and not lead.lost_reason:
+			lead.lost_reason = make_lost_reason("_Test Lost Reason")
+		lead.stage = f"{pipeline}-{stage}"
+		lead.save()
+	return lead
+
+
+def default_company() -> str:
+	return (
+		frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name", limit=1)[0]
+	)
+
+
+def make_service_item(code: str = "_Test CRM Service") -> str:
+	if not frappe.db.exists("Item", code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": code,
+				"item_name": code,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name") or "All Item Groups",
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+			}
+		).insert(ignore_permissions=True)
+	return code
+
+
+def make_invoice(customer: str, amount: float, posting_date=None, due_date=None, company: str | None = None):
+	"""A submitted, unpaid Sales Invoice of one service line in company currency."""
+	company = company or default_company()
+	posting_date = getdate(posting_date or nowdate())
+	invoice = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": customer,
+			"company": company,
+			"currency": frappe.get_cached_value("Company", company, "default_currency"),
+			"set_posting_time": 1,
+			"posting_date": posting_date,
+			"due_date": getdate(due_date or add_days(posting_date, 30)),
+			"items": [{"item_code": make_service_item(), "qty": 1, "rate": amount}],
+		}
+	)
+	invoice.insert(ignore_permissions=True)
+	invoice.submit()
+	return invoice
