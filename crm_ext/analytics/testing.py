@@ -60,7 +60,14 @@ def make_service_item(code: str = "_Test CRM Service") -> str:
 	return code
 
 
-def make_invoice(customer: str, amount: float, posting_date=None, due_date=None, company: str | None = None):
+def make_invoice(
+	customer: str,
+	amount: float,
+	posting_date=None,
+	due_date=None,
+	company: str | None = None,
+	sales_lead: str | None = None,
+):
 	"""A submitted, unpaid Sales Invoice of one service line in company currency."""
 	company = company or default_company()
 	posting_date = getdate(posting_date or nowdate())
@@ -74,6 +81,7 @@ def make_invoice(customer: str, amount: float, posting_date=None, due_date=None,
 			"posting_date": posting_date,
 			"due_date": getdate(due_date or add_days(posting_date, 30)),
 			"items": [{"item_code": make_service_item(), "qty": 1, "rate": amount}],
+			"sales_lead": sales_lead,
 		}
 	)
 	invoice.insert(ignore_permissions=True)
