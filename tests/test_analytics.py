@@ -22,6 +22,7 @@ from crm_ext.logic.analytics import (
 	month_bucket,
 	percent,
 	rank_scores,
+	ratio,
 	reached_counts,
 	rfm_scores,
 	weighted_amount,
@@ -264,3 +265,19 @@ def test_coverage_and_buckets():
 	assert month_bucket("2026-02", "2026-02") == "2026-02"
 	assert month_bucket(None, "2026-02") == NO_DATE
 	assert BEFORE_PERIOD < "2026-02" < NO_DATE
+
+
+# --- ratio (KPIs) ---------------------------------------------------------------------------
+
+
+def test_ratio_rounds_and_is_none_without_a_whole():
+	assert ratio(1000, 3) == 333.33
+	assert ratio(5, 2, digits=0) == 2.0  # banker's rounding of 2.5
+	assert ratio(7, 0) is None
+	assert ratio(7, None) is None
+	assert ratio(None, 4) == 0.0
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=10**6))
+def test_ratio_times_whole_gives_back_part(part, whole):
+	assert abs(ratio(part, whole, digits=6) * whole - part) <= whole * 1e-6

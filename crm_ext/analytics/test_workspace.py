@@ -19,6 +19,7 @@ REPORTS = (
 	"Customer Segments",
 	"Manager Activity",
 	"Client History",
+	"Sales KPIs",
 )
 
 

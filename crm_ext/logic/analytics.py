@@ -38,6 +38,14 @@ def percent(part, whole, digits: int = 1) -> float | None:
 	return float(round(to_decimal(part) * _HUNDRED / whole, digits))
 
 
+def ratio(part, whole, digits: int = 2) -> float | None:
+	"""``part`` / ``whole`` rounded to ``digits``; None when ``whole`` is 0 or missing."""
+	whole = to_decimal(whole or 0)
+	if not whole:
+		return None
+	return float(round(to_decimal(part or 0) / whole, digits))
+
+
 def reached_counts(furthest: Mapping[int, int], orders: Sequence[int]) -> dict[int, int]:
 	"""Cards that reached each stage order, from the count of cards by the furthest order they reached.
 
