@@ -1,71 +1,15 @@
 """The report reads what an award stores (award lines, savings, the Awarded log entry); the award
-itself is tested in test_tender. Here the tenders are built in that state directly."""
-
-from datetime import timedelta
+itself is tested in test_tender. Here the tenders are built in that state directly
+(:func:`crm_ext.analytics.testing.awarded_tender`)."""
 
 import frappe
-from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
+from frappe.utils import add_days, getdate, nowdate
 
-from crm_ext.analytics.testing import default_company, make_service_item
+from crm_ext.analytics.testing import awarded_tender, default_company, make_supplier
 from crm_ext.crm_ext.report.tender_savings.tender_savings import execute
-from crm_ext.supply import tender_log
 from crm_ext.testing import CRMTestCase, make_user
 
 SUPPLIERS = ("_Test Savings Supplier 1", "_Test Savings Supplier 2")
-
-
-def make_supplier(name: str) -> str:
-	if not frappe.db.exists("Supplier", name):
-		frappe.get_doc(
-			{"doctype": "Supplier", "supplier_name": name, "supplier_group": "All Supplier Groups"}
-		).insert(ignore_permissions=True)
-	return name
-
-
-def awarded_tender(company: str, lines, savings: float, status: str = "Awarded", days_ago: int = 0):
-	"""lines: [(qty, budget unit price, supplier, converted unit price)]."""
-	item = make_service_item()
-	tender = frappe.get_doc(
-		{
-			"doctype": "Tender",
-			"title": "_Test Savings",
-			"company": company,
-			"mode": "Sealed Bid",
-			"deadline": add_to_date(now_datetime(), days=2),
-			"weight_price": 100,
-			"incoterm": frappe.db.get_value("Incoterm", {}, "name"),
-			"delivery_location": "Warehouse",
-			"currencies": [{"currency": frappe.get_cached_value("Company", company, "default_currency")}],
-			"items": [
-				{"item_code": item, "qty": qty, "uom": "Nos", "budget_unit_price": b} for qty, b, *_ in lines
-			],
-		}
-	).insert()
-	for row, (qty, _budget, supplier, price) in zip(tender.items, lines, strict=True):
-		tender.append(
-			"awards",
-			{
-				"tender_item": row.name,
-				"item_code": item,
-				"supplier": supplier,
-				"qty": qty,
-				"requested_qty": qty,
-				"unit_price": price,
-				"converted_unit_price": price,
-			},
-		)
-	tender.save()
-	frappe.db.set_value("Tender", tender.name, {"status": status, "savings": savings})
-	if status == "Awarded":
-		tender_log.append(tender.name, "Awarded", {})
-		if days_ago:
-			frappe.db.set_value(
-				"Tender Log",
-				{"tender": tender.name, "event": "Awarded"},
-				"logged_at",
-				now_datetime() - timedelta(days=days_ago),
-			)
-	return tender.name
 
 
 class TestTenderSavings(CRMTestCase):
