@@ -18,10 +18,12 @@ from crm_ext.logic.analytics import (
 	forecast,
 	funnel,
 	histogram_percentile,
+	mean_score,
 	median_p90,
 	month_bucket,
 	percent,
 	rank_scores,
+	ratio,
 	reached_counts,
 	rfm_scores,
 	weighted_amount,
@@ -264,3 +266,37 @@ def test_coverage_and_buckets():
 	assert month_bucket("2026-02", "2026-02") == "2026-02"
 	assert month_bucket(None, "2026-02") == NO_DATE
 	assert BEFORE_PERIOD < "2026-02" < NO_DATE
+
+
+# --- ratio (KPIs) ---------------------------------------------------------------------------
+
+
+def test_ratio_rounds_and_is_none_without_a_whole():
+	assert ratio(1000, 3) == 333.33
+	assert ratio(5, 2, digits=0) == 2.0  # banker's rounding of 2.5
+	assert ratio(7, 0) is None
+	assert ratio(7, None) is None
+	assert ratio(None, 4) == 0.0
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=10**6))
+def test_ratio_times_whole_gives_back_part(part, whole):
+	assert abs(ratio(part, whole, digits=6) * whole - part) <= whole * 1e-6
+
+
+def test_mean_score_leaves_unknown_scores_out():
+	assert mean_score([80, 50]) == 65.0
+	assert mean_score([70, None]) == 70.0
+	assert mean_score([None, None]) is None
+	assert mean_score([]) is None
+	assert mean_score([Decimal("33.33"), 66.67, 100]) == 66.7
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=100)), max_size=6))
+def test_mean_score_lies_between_the_known_scores(scores):
+	known = [s for s in scores if s is not None]
+	result = mean_score(scores, digits=6)
+	if not known:
+		assert result is None
+	else:
+		assert min(known) - 1e-6 <= result <= max(known) + 1e-6

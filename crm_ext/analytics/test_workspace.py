@@ -1,16 +1,26 @@
 """The CRM workspace's analytics: number cards and charts are installed and answer per user."""
 
 import frappe
+from frappe.desk.doctype.dashboard_chart.dashboard_chart import get_group_by_chart_config
 from frappe.desk.doctype.number_card.number_card import get_result
 from frappe.desk.query_report import run
+from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 
 from crm_ext.analytics.testing import default_company, lead_through, make_analytics_pipeline
 from crm_ext.testing import CRMTestCase, make_user
 
 PIPELINE = "_Test Workspace Pipeline"
-CARDS = ("Open Pipeline Value", "Leads Waiting for First Contact", "Weighted Pipeline")
-CHARTS = ("Sales Funnel", "Revenue Forecast", "Sales Leads by Source")
-REPORTS = ("Sales Funnel", "Time in Stage", "Revenue Forecast", "Customer Segments")
+CARDS = ("Open Pipeline Value", "Leads Waiting for First Contact", "Weighted Pipeline", "Overdue Follow-ups")
+CHARTS = ("Sales Funnel", "Revenue Forecast", "Sales Leads by Source", "Activity by Rep")
+REPORTS = (
+	"Sales Funnel",
+	"Time in Stage",
+	"Revenue Forecast",
+	"Customer Segments",
+	"Manager Activity",
+	"Client History",
+	"Sales KPIs",
+)
 
 
 class TestAnalyticsWorkspace(CRMTestCase):
@@ -52,3 +62,63 @@ class TestAnalyticsWorkspace(CRMTestCase):
 		self.assertEqual(result["chart"]["data"]["datasets"][0]["values"], [1, 1, 0])
 		result = run("Revenue Forecast", {"company": default_company(), "pipeline": PIPELINE})
 		self.assertEqual(result["report_summary"][0]["value"], 100)
+
+	def test_overdue_follow_ups_card_counts_own_follow_ups_for_a_sales_user(self):
+		rep = make_user("workspace.rep@example.com", "Sales User")
+		other = make_user("workspace.rep2@example.com", "Sales User")
+		today = getdate(nowdate())
+		for user, days, status in (
+			(rep, -2, "Open"),  # overdue
+			(rep, 0, "Open"),  # due today: not overdue
+			(rep, -3, "Closed"),
+			(other, -1, "Open"),  # overdue
+		):
+			frappe.get_doc(
+				{
+					"doctype": "ToDo",
+					"description": "Call back",
+					"allocated_to": user,
+					"date": add_days(today, days),
+					"status": status,
+					"crm_follow_up": 1,
+				}
+			).insert(ignore_permissions=True)
+		card = frappe.get_doc("Number Card", "Overdue Follow-ups").as_dict()
+		# the dynamic filter (date before today, computed in the browser), here in Python
+		filters = [
+			*frappe.parse_json(card.filters_json),
+			["ToDo", "date", "<", today],
+			["ToDo", "allocated_to", "in", [rep, other]],
+		]
+		self.assertEqual(get_result(card, filters), 2)
+		frappe.set_user(rep)
+		self.assertEqual(get_result(card, filters), 1)
+
+	def test_activity_by_rep_chart_counts_interactions_of_the_last_30_days(self):
+		make_analytics_pipeline(PIPELINE)
+		rep = make_user("workspace.rep@example.com", "Sales User")
+		other = make_user("workspace.rep2@example.com", "Sales User")
+		lead = lead_through(PIPELINE, lead_owner=rep)
+		now = now_datetime()
+		for user, when in ((rep, add_to_date(now, hours=-1)), (rep, add_days(now, -5)), (other, now)):
+			frappe.get_doc(
+				{
+					"doctype": "Interaction",
+					"interaction_type": "Call",
+					"direction": "Outgoing",
+					"reference_doctype": "Sales Lead",
+					"reference_name": lead.name,
+					"handled_by": user,
+					"start_time": when,
+				}
+			).insert()
+		chart = frappe.get_doc("Dashboard Chart", "Activity by Rep")
+		filters = [
+			["Interaction", "start_time", ">=", add_days(getdate(nowdate()), -30)],
+			["Interaction", "reference_name", "=", lead.name],
+			["Interaction", "handled_by", "in", [rep, other]],
+		]
+		config = get_group_by_chart_config(chart, filters)
+		self.assertEqual(
+			dict(zip(config["labels"], config["datasets"][0]["values"], strict=True)), {rep: 2, other: 1}
+		)

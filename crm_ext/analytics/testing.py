@@ -1,8 +1,11 @@
 """Builders for the tier-2 tests of the analytics reports (small, hand-countable data sets)."""
 
-import frappe
-from frappe.utils import add_days, getdate, nowdate
+from datetime import timedelta
 
+import frappe
+from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
+
+from crm_ext.supply import tender_log
 from crm_ext.testing import make_customer, make_pipeline, make_sales_lead
 
 # (stage, kind, probability, required fields): no required fields, so cards move freely
@@ -60,7 +63,14 @@ def make_service_item(code: str = "_Test CRM Service") -> str:
 	return code
 
 
-def make_invoice(customer: str, amount: float, posting_date=None, due_date=None, company: str | None = None):
+def make_invoice(
+	customer: str,
+	amount: float,
+	posting_date=None,
+	due_date=None,
+	company: str | None = None,
+	sales_lead: str | None = None,
+):
 	"""A submitted, unpaid Sales Invoice of one service line in company currency."""
 	company = company or default_company()
 	posting_date = getdate(posting_date or nowdate())
@@ -74,8 +84,68 @@ def make_invoice(customer: str, amount: float, posting_date=None, due_date=None,
 			"posting_date": posting_date,
 			"due_date": getdate(due_date or add_days(posting_date, 30)),
 			"items": [{"item_code": make_service_item(), "qty": 1, "rate": amount}],
+			"sales_lead": sales_lead,
 		}
 	)
 	invoice.insert(ignore_permissions=True)
 	invoice.submit()
 	return invoice
+
+
+def make_supplier(name: str) -> str:
+	if not frappe.db.exists("Supplier", name):
+		frappe.get_doc(
+			{"doctype": "Supplier", "supplier_name": name, "supplier_group": "All Supplier Groups"}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def awarded_tender(
+	company: str, lines, savings: float, status: str = "Awarded", days_ago: int = 0, invited=()
+) -> str:
+	"""A tender in the state an award leaves it (award lines, savings, the *Awarded* log entry),
+	built directly; the award itself is tested in test_tender.
+	lines: [(qty, budget unit price, supplier, converted unit price)]; ``invited``: suppliers."""
+	item = make_service_item()
+	tender = frappe.get_doc(
+		{
+			"doctype": "Tender",
+			"title": "_Test Savings",
+			"company": company,
+			"mode": "Sealed Bid",
+			"deadline": add_to_date(now_datetime(), days=2),
+			"weight_price": 100,
+			"incoterm": frappe.db.get_value("Incoterm", {}, "name"),
+			"delivery_location": "Warehouse",
+			"currencies": [{"currency": frappe.get_cached_value("Company", company, "default_currency")}],
+			"suppliers": [{"supplier": supplier} for supplier in invited],
+			"items": [
+				{"item_code": item, "qty": qty, "uom": "Nos", "budget_unit_price": b} for qty, b, *_ in lines
+			],
+		}
+	).insert()
+	for row, (qty, _budget, supplier, price) in zip(tender.items, lines, strict=True):
+		tender.append(
+			"awards",
+			{
+				"tender_item": row.name,
+				"item_code": item,
+				"supplier": supplier,
+				"qty": qty,
+				"requested_qty": qty,
+				"unit_price": price,
+				"converted_unit_price": price,
+			},
+		)
+	tender.save()
+	frappe.db.set_value("Tender", tender.name, {"status": status, "savings": savings})
+	if status == "Awarded":
+		tender_log.append(tender.name, "Awarded", {})
+		if days_ago:
+			frappe.db.set_value(
+				"Tender Log",
+				{"tender": tender.name, "event": "Awarded"},
+				"logged_at",
+				now_datetime() - timedelta(days=days_ago),
+			)
+	return tender.name

@@ -38,6 +38,23 @@ def percent(part, whole, digits: int = 1) -> float | None:
 	return float(round(to_decimal(part) * _HUNDRED / whole, digits))
 
 
+def ratio(part, whole, digits: int = 2) -> float | None:
+	"""``part`` / ``whole`` rounded to ``digits``; None when ``whole`` is 0 or missing."""
+	whole = to_decimal(whole or 0)
+	if not whole:
+		return None
+	return float(round(to_decimal(part or 0) / whole, digits))
+
+
+def mean_score(scores: Iterable[object], digits: int = 1) -> float | None:
+	"""The mean of the scores that are known (None left out), rounded; None when none is known.
+	The supplier rating: qualification score and on-time delivery %, each 0..100."""
+	known = [to_decimal(score) for score in scores if score is not None]
+	if not known:
+		return None
+	return float(round(sum(known, _ZERO) / len(known), digits))
+
+
 def reached_counts(furthest: Mapping[int, int], orders: Sequence[int]) -> dict[int, int]:
 	"""Cards that reached each stage order, from the count of cards by the furthest order they reached.
 

@@ -186,6 +186,16 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"description": "The deal (crm_ext Sales Lead) this invoice belongs to; its invoiced, paid and outstanding amounts follow this invoice.",
 		},
 	],
+	# What a campaign cost: the KPIs report's acquisition cost per customer won from it.
+	"Campaign": [
+		{
+			"fieldname": "crm_spend",
+			"label": "Campaign Spend",
+			"fieldtype": "Currency",
+			"insert_after": "description",
+			"description": "What the campaign cost, in company currency (KPIs report: acquisition cost per customer won).",
+		},
+	],
 	# Set by the Customer Segments report's "Tag Customers" action (crm_ext.analytics.segments).
 	"Customer": [
 		{

@@ -22,11 +22,33 @@ crm_ext.interactions = crm_ext.interactions || {
 	setup_form(frm) {
 		if (frm.is_new()) return;
 		if (frm.doctype === "Sales Lead") this.show_next_step_warning(frm);
+		if (["Sales Lead", "Customer"].includes(frm.doctype)) this.add_history_button(frm);
+		if (["Customer", "Supplier"].includes(frm.doctype)) this.add_party_360_button(frm);
 		if (!frappe.model.can_create("Interaction")) return;
 		const group = __("Log");
 		frm.add_custom_button(__("Log Call"), () => this.dialog(frm, "Call"), group);
 		frm.add_custom_button(__("Log Meeting"), () => this.dialog(frm, "Meeting"), group);
 		frm.add_custom_button(__("Add Note"), () => this.dialog(frm, "Note"), group);
+	},
+
+	add_history_button(frm) {
+		// everything that happened with this client, across reps (Client History report)
+		const filter = frm.doctype === "Sales Lead" ? "sales_lead" : "customer";
+		frm.add_custom_button(
+			__("Client History"),
+			() => frappe.set_route("query-report", "Client History", { [filter]: frm.doc.name }),
+			__("View")
+		);
+	},
+
+	add_party_360_button(frm) {
+		// sales and purchases of an organisation that is both customer and supplier (Party 360 report)
+		const filter = frm.doctype === "Customer" ? "customer" : "supplier";
+		frm.add_custom_button(
+			__("Party 360"),
+			() => frappe.set_route("query-report", "Party 360", { [filter]: frm.doc.name }),
+			__("View")
+		);
 	},
 
 	show_next_step_warning(frm) {
