@@ -1,7 +1,9 @@
 """Composite indexes the analytics reports read instead of the tables (covering indexes).
 
-Created by the patch ``crm_ext.patches.v1.add_analytics_indexes`` on existing sites and by
-``after_install`` on new ones (a fresh install marks every patch as done without running it).
+Created by the patch ``crm_ext.patches.v1.add_analytics_indexes`` on existing sites, by
+``after_install`` on new ones (a fresh install marks every patch as done without running it) and
+checked again after every migrate (``add_index`` skips the ones that exist), so an index added
+here later reaches existing sites without a new patch.
 
 - Sales Funnel: per card, the furthest stage and the first move in a pipeline; the moves into
   a lost stage.
@@ -17,6 +19,10 @@ INDEXES = {
 		"pipeline_kind_index": ["pipeline", "to_kind", "from_stage", "sales_lead"],
 		"pipeline_stay_index": ["pipeline", "from_stage", "days_in_from_stage", "changed_on"],
 		"lead_stay_index": ["sales_lead", "pipeline", "from_stage", "days_in_from_stage", "changed_on"],
+	},
+	# Manager Activity: interactions of a period per rep and type (read from the index alone)
+	"Interaction": {
+		"activity_index": ["start_time", "handled_by", "owner", "interaction_type"],
 	},
 }
 

@@ -47,10 +47,14 @@ def create_sales_defaults():
 
 
 def after_migrate():
-	"""Keep the declared roles, fields and workflow in step after an upgrade (idempotent)."""
+	"""Keep the declared roles, fields, workflow and report indexes in step after an upgrade
+	(idempotent)."""
+	from crm_ext.analytics.indexes import ensure_indexes
+
 	sync_roles()
 	sync_custom_fields()
 	sync_workflow()
+	ensure_indexes()
 
 
 def before_uninstall():

@@ -1,4 +1,5 @@
-"""Benchmark (not a test): the analytics reports on 100k leads and 1M stage-log rows.
+"""Benchmark (not a test): the analytics reports on 100k leads, 1M stage-log rows and 1M
+interactions.
 
 Runs against a real site (never in the test runner), from the bench's sites folder:
 
@@ -13,7 +14,9 @@ reuse it. Then each report runs three times (best time kept) as Administrator (a
 a Sales User (own cards), and the funnel is compared with a hand-written SQL aggregate over the
 same stage log. Goal: every report under 1 s; the funnel within 2x of the hand-written SQL.
 
-Interactions (1M rows in the goal) are skipped: the Interaction doctype does not exist yet.
+Interactions: ``--interactions 1000000`` (the default) bulk-inserts them on the benchmark cards
+(handled by the benchmark reps, over the last year); Manager Activity and Client History are
+timed on them.
 """
 
 import argparse
@@ -216,7 +219,50 @@ def generate(n_leads: int, n_logs: int, n_customers: int, n_invoices: int, compa
 	print(f"generated {n_invoices} Sales Invoice headers in {time.perf_counter() - t:.1f} s")
 
 
+INTERACTION_FIELDS = [
+	"name",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
+	"interaction_type",
+	"direction",
+	"start_time",
+	"reference_doctype",
+	"reference_name",
+	"handled_by",
+	"subject",
+]
+INTERACTION_TYPES = ("Call", "Call", "Call", "E-mail", "E-mail", "Meeting", "Visit", "Message", "Note")
+
+
+def generate_interactions(n: int, seed: int = 13):
+	"""``n`` interactions on the benchmark cards, 10,000 rows per INSERT."""
+	t = time.perf_counter()
+	rng = random.Random(seed)
+	leads = frappe.get_all("Sales Lead", filters={"pipeline": PIPELINE}, pluck="name")
+	now = datetime.now()
+	rows = []
+	for i in range(n):
+		rep = REPS[i % len(REPS)]
+		kind = rng.choice(INTERACTION_TYPES)
+		when = now - timedelta(days=rng.uniform(0, 365))
+		direction = "Outgoing" if kind in ("Call", "Message") else None
+		rows.append(
+			(f"BENCH-INT-{i:07d}", when, when, rep, rep, kind, direction, when, "Sales Lead",
+			 leads[i % len(leads)], rep, kind)
+		)  # fmt: skip
+		if len(rows) == 10_000:
+			frappe.db.bulk_insert("Interaction", INTERACTION_FIELDS, rows)
+			rows = []
+	if rows:
+		frappe.db.bulk_insert("Interaction", INTERACTION_FIELDS, rows)
+	frappe.db.commit()
+	print(f"generated {n} interactions in {time.perf_counter() - t:.1f} s")
+
+
 def drop():
+	frappe.db.sql("delete from `tabInteraction` where name like 'BENCH-INT-%%'")
 	frappe.db.sql("delete from `tabSales Lead Stage Log` where pipeline = %s", PIPELINE)
 	frappe.db.sql("delete from `tabSales Lead` where pipeline = %s", PIPELINE)
 	frappe.db.sql("delete from `tabSales Invoice` where name like 'BENCH-SINV-%%'")
@@ -301,7 +347,35 @@ def run_benchmarks(company: str):
 	print(f"hand-written funnel SQL: join {join * 1000:.0f} ms, case {case * 1000:.0f} ms, case + covering "
 		f"index {hand * 1000:.0f} ms; Sales Funnel report (two queries: reached and lost) "
 		f"{funnel * 1000:.0f} ms = {funnel / hand:.2f}x the best (goal <= 2x)")  # fmt: skip
-	print("interactions: skipped (the Interaction doctype does not exist yet)")
+	results += run_activity_benchmarks(company)
+	return results
+
+
+def run_activity_benchmarks(company: str):
+	from crm_ext.crm_ext.report.client_history import client_history
+	from crm_ext.crm_ext.report.manager_activity import manager_activity
+
+	today = datetime.now().date()
+	lead = frappe.get_all("Sales Lead", filters={"pipeline": PIPELINE}, pluck="name", limit=1)[0]
+	cases = [
+		("Manager Activity, 30 days", manager_activity.execute, {"company": company,
+			"from_date": today - timedelta(days=30), "to_date": today}),
+		("Manager Activity, 12 months", manager_activity.execute, {"company": company,
+			"from_date": today - timedelta(days=365), "to_date": today}),
+		("Client History, one card", client_history.execute, {"sales_lead": lead}),
+	]  # fmt: skip
+	results = []
+	count = frappe.db.count("Interaction", {"name": ("like", "BENCH-INT-%")})
+	print(f"interactions in the benchmark: {count}")
+	for user in ("Administrator", REPS[0]):
+		frappe.set_user(user)
+		for label, fn, filters in cases:
+			if user != "Administrator" and "Client History" in label:
+				continue  # a rep may only open the history of cards they can read
+			seconds = best_of(lambda fn=fn, filters=filters: fn(dict(filters)))
+			results.append((user, label, seconds))
+			print(f"{user:28s} {label:40s} {seconds * 1000:8.0f} ms {'OK' if seconds < 1 else 'SLOW'}")
+	frappe.set_user("Administrator")
 	return results
 
 
@@ -314,6 +388,7 @@ def main():
 	parser.add_argument("--logs", type=int, default=1_000_000)
 	parser.add_argument("--customers", type=int, default=5_000)
 	parser.add_argument("--invoices", type=int, default=50_000)
+	parser.add_argument("--interactions", type=int, default=1_000_000)
 	parser.add_argument("--drop", action="store_true", help="delete the benchmark data and exit")
 	args = parser.parse_args()
 	frappe.init(site=args.site, sites_path=".")
@@ -335,6 +410,10 @@ def main():
 			print(
 				f"reusing {existing} leads and {frappe.db.count('Sales Lead Stage Log', {'pipeline': PIPELINE})} logs"
 			)
+		have = frappe.db.count("Interaction", {"name": ("like", "BENCH-INT-%")})
+		if have < args.interactions:
+			frappe.db.sql("delete from `tabInteraction` where name like 'BENCH-INT-%%'")
+			generate_interactions(args.interactions)
 		run_benchmarks(company)
 	finally:
 		frappe.destroy()
