@@ -17,6 +17,7 @@ from frappe.utils import add_months, flt, getdate, nowdate
 from pypika.terms import Case
 
 from crm_ext.analytics.filters import Lead, as_filters, period_criteria, restricted_user, where_all
+from crm_ext.analytics.indexes import force_index
 
 Interaction = DocType("Interaction")
 ToDo = DocType("ToDo")
@@ -90,24 +91,28 @@ def count_when(condition):
 def interaction_counts(filters) -> dict[str, dict]:
 	"""Interactions in the period (by start time) that a rep handled and logged themselves, per type
 	group: what the app records on its own in the rep's name (accounting events, intake, hand-overs,
-	see ``crm_ext.sales.timeline``) is not the rep's activity."""
+	see ``crm_ext.sales.timeline``) is not the rep's activity.
+
+	Counted per (rep, type) in SQL from the covering index ``rep_type_index`` (one pass over the
+	index, no temporary table, whatever the period), then folded into the columns here."""
 	query = (
 		frappe.qb.from_(Interaction)
-		.select(
-			Interaction.handled_by.as_("rep"),
-			*(
-				count_when(Interaction.interaction_type.isin(types)).as_(column)
-				for column, types in INTERACTION_COLUMNS.items()
-			),
-		)
+		.select(Interaction.handled_by, Interaction.interaction_type, Count("*"))
 		.where(Interaction.handled_by.isnotnull())
 		.where(Interaction.owner == Interaction.handled_by)
-		.groupby(Interaction.handled_by)
+		.groupby(Interaction.handled_by, Interaction.interaction_type)
 	)
+	query = force_index(query, "rep_type_index", table="tabInteraction")
 	query = where_all(query, period_criteria(Interaction.start_time, filters))
 	if filters.get("lead_owner"):
 		query = query.where(Interaction.handled_by == filters.lead_owner)
-	return by_rep(query)
+	column_of = {kind: column for column, kinds in INTERACTION_COLUMNS.items() for kind in kinds}
+	counts: dict[str, dict] = {}
+	for rep, kind, number in query.run():
+		if rep and kind in column_of:
+			row = counts.setdefault(rep, dict.fromkeys(INTERACTION_COLUMNS, 0))
+			row[column_of[kind]] += number
+	return counts
 
 
 def follow_up_counts(filters) -> dict[str, dict]:
