@@ -12,8 +12,11 @@ from crm_ext.logic.qualification import (
 )
 
 
-def criterion_from_template_row(row) -> Criterion:
-	"""A Qualification Criterion row (raises QualificationError for unreadable options)."""
+def criterion_from_row(row, label_field: str) -> Criterion:
+	"""A criterion from a Qualification Criterion row (``label_field`` "criterion") or from its
+	copy on a Supplier Qualification Answer row ("question"); raises QualificationError for
+	unreadable choice options."""
+	label = row.get(label_field) or ""
 	return Criterion(
 		key=row.name or str(row.idx),
 		answer_type=row.answer_type,
@@ -22,24 +25,17 @@ def criterion_from_template_row(row) -> Criterion:
 		target=flt(row.target_value),
 		zero_value=flt(row.zero_value),
 		curve=row.scoring_curve or LINEAR,
-		options=parse_choice_options(row.choice_options, row.criterion),
-		label=row.criterion or "",
+		options=parse_choice_options(row.choice_options, label),
+		label=label,
 	)
+
+
+def criterion_from_template_row(row) -> Criterion:
+	return criterion_from_row(row, "criterion")
 
 
 def criterion_from_answer_row(row) -> Criterion:
-	"""The criterion as copied onto a Supplier Qualification Answer row."""
-	return Criterion(
-		key=row.name or str(row.idx),
-		answer_type=row.answer_type,
-		weight=flt(row.weight),
-		knock_out=bool(cint(row.knock_out)),
-		target=flt(row.target_value),
-		zero_value=flt(row.zero_value),
-		curve=row.scoring_curve or LINEAR,
-		options=parse_choice_options(row.choice_options, row.question),
-		label=row.question or "",
-	)
+	return criterion_from_row(row, "question")
 
 
 def answer_from_row(row) -> Answer:
