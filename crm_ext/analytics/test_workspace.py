@@ -10,7 +10,13 @@ from crm_ext.analytics.testing import default_company, lead_through, make_analyt
 from crm_ext.testing import CRMTestCase, make_user
 
 PIPELINE = "_Test Workspace Pipeline"
-CARDS = ("Open Pipeline Value", "Leads Waiting for First Contact", "Weighted Pipeline", "Overdue Follow-ups")
+CARDS = (
+	"Open Pipeline Value",
+	"Leads Waiting for First Contact",
+	"Weighted Pipeline",
+	"Overdue Follow-ups",
+	"Receivables Overdue",
+)
 CHARTS = ("Sales Funnel", "Revenue Forecast", "Sales Leads by Source", "Activity by Rep")
 REPORTS = (
 	"Sales Funnel",
@@ -122,3 +128,28 @@ class TestAnalyticsWorkspace(CRMTestCase):
 		self.assertEqual(
 			dict(zip(config["labels"], config["datasets"][0]["values"], strict=True)), {rep: 2, other: 1}
 		)
+
+
+class TestReceivablesOverdueCard(CRMTestCase):
+	def test_share_is_the_receivables_health_totals_and_needs_the_report(self):
+		from crm_ext.analytics.cards import receivables_overdue_share
+		from crm_ext.crm_ext.report.receivables_health.receivables_health import execute
+
+		company = default_company()
+		frappe.set_user(make_user("crm-card-accounts@example.com", "Accounts User"))
+		card = receivables_overdue_share({"company": company})
+		self.assertEqual(card["fieldtype"], "Percent")
+		today = getdate(nowdate())
+		period = frappe.db.get_single_value("CRM Ext Settings", "shipments_period_days") or 90
+		_columns, rows = execute(
+			{"company": company, "report_date": today, "from_date": add_days(today, -period)}
+		)
+		receivable = sum(r.receivable for r in rows if r.receivable > 0)
+		overdue = sum(r.overdue for r in rows if r.receivable > 0)
+		expected = round(100 * overdue / receivable, 1) if receivable > 0 else 0
+		self.assertAlmostEqual(card["value"], expected, places=1)
+		self.assertTrue(0 <= card["value"] <= 100)
+
+		frappe.set_user(make_user("crm-card-rep@example.com", "Sales User"))
+		with self.assertRaises(frappe.PermissionError):
+			receivables_overdue_share({"company": company})
