@@ -46,6 +46,7 @@ jinja = {"methods": ["crm_ext.supply.tenders.get_tender_comparison"]}
 # ---------------
 doc_events = {
 	"ToDo": {
+		"validate": "crm_ext.sales.permissions.check_assignment",
 		"after_insert": "crm_ext.sales.assignment.on_todo_change",
 		"on_update": [
 			"crm_ext.sales.assignment.on_todo_change",
@@ -130,10 +131,32 @@ permission_query_conditions = {
 	"Supplier Qualification": "crm_ext.supply.permissions.qualification_query_conditions",
 	"Tender": "crm_ext.supply.tender_permissions.tender_query",
 	"Tender Bid": "crm_ext.supply.tender_permissions.bid_query",
-	"Tender Bid Item": "crm_ext.supply.tender_permissions.bid_child_query",
-	"Tender Bid Answer": "crm_ext.supply.tender_permissions.bid_child_query",
 	"Tender Log": "crm_ext.supply.tender_permissions.log_query",
 	"Interaction": "crm_ext.sales.permissions.interaction_query",
+	# child rows listed on their own follow their parent's row rule (crm_ext.access)
+	"Pipeline Stage Field": "crm_ext.access.child_query",
+	"Pipeline Stage Step": "crm_ext.access.child_query",
+	"Qualification Criterion": "crm_ext.access.child_query",
+	"Qualification Item Group": "crm_ext.access.child_query",
+	"Qualification Required Document": "crm_ext.access.child_query",
+	"Supplier Qualification Answer": "crm_ext.access.child_query",
+	"Supplier Qualification Contact": "crm_ext.access.child_query",
+	"Supplier Qualification Document": "crm_ext.access.child_query",
+	"Supplier Qualification Signatory": "crm_ext.access.child_query",
+	"Tender Award Line": "crm_ext.access.child_query",
+	"Tender Bid Answer": "crm_ext.access.child_query",
+	"Tender Bid Item": "crm_ext.access.child_query",
+	"Tender Currency": "crm_ext.access.child_query",
+	"Tender Evaluation": "crm_ext.access.child_query",
+	"Tender Incoterm": "crm_ext.access.child_query",
+	"Tender Item": "crm_ext.access.child_query",
+	"Tender Question": "crm_ext.access.child_query",
+	"Tender Supplier": "crm_ext.access.child_query",
+	# history, files and comments of a record follow the record
+	"Version": "crm_ext.access.attached_query",
+	"File": "crm_ext.access.attached_query",
+	"Comment": "crm_ext.access.attached_query",
+	"Communication": "crm_ext.access.attached_query",
 }
 has_permission = {
 	"Sales Lead": "crm_ext.sales.permissions.sales_lead_has_permission",
@@ -144,6 +167,10 @@ has_permission = {
 	"Tender Bid": "crm_ext.supply.tender_permissions.bid_has_permission",
 	"Tender Log": "crm_ext.supply.tender_permissions.log_has_permission",
 	"Interaction": "crm_ext.sales.permissions.interaction_has_permission",
+	"Version": "crm_ext.access.attached_permission",
+	"File": "crm_ext.access.attached_permission",
+	"Comment": "crm_ext.access.attached_permission",
+	"Communication": "crm_ext.access.attached_permission",
 }
 has_website_permission = {
 	"Supplier Qualification": "crm_ext.supply.permissions.has_website_permission",

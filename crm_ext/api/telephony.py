@@ -18,6 +18,7 @@ from crm_ext.logic.contact_keys import normalize_phone
 from crm_ext.logic.errors import LogicError
 from crm_ext.logic.follow_ups import DIRECTIONS
 from crm_ext.sales.dedupe import find_match, keys_from
+from crm_ext.utils.documents import procedure
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
@@ -71,5 +72,6 @@ def new_lead(number: str, customer: str | None) -> str:
 	lead = frappe.new_doc("Sales Lead")
 	lead.update({"phone": number, "channel": "Phone", "customer": customer, "subject": _("Phone call")})
 	lead.flags.skip_dedupe = True  # just looked up
-	lead.insert(ignore_permissions=True)
+	with procedure():  # the round-robin rule assigns the new card on the intake's behalf
+		lead.insert(ignore_permissions=True)
 	return lead.name

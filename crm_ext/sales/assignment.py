@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.desk.form import assign_to
 
+from crm_ext.utils.documents import procedure
 from crm_ext.utils.users import enabled_users_with_role
 
 RULE_NAME = "Sales Lead Round Robin"
@@ -19,18 +20,19 @@ def sync_owner_assignment(lead):
 	before = lead.get_doc_before_save()
 	previous = before.lead_owner if before else None
 	assigned = set(json.loads(frappe.db.get_value("Sales Lead", lead.name, "_assign") or "[]"))
-	if lead.lead_owner and lead.lead_owner not in assigned:
-		assign_to.add(
-			{
-				"assign_to": [lead.lead_owner],
-				"doctype": "Sales Lead",
-				"name": lead.name,
-				"description": _("Sales Lead {0}").format(lead.title or lead.name),
-			},
-			ignore_permissions=True,
-		)
-	if previous and previous != lead.lead_owner and previous in assigned:
-		assign_to.remove("Sales Lead", lead.name, previous, ignore_permissions=True)
+	with procedure():  # the card's save was already judged; its assignment follows it
+		if lead.lead_owner and lead.lead_owner not in assigned:
+			assign_to.add(
+				{
+					"assign_to": [lead.lead_owner],
+					"doctype": "Sales Lead",
+					"name": lead.name,
+					"description": _("Sales Lead {0}").format(lead.title or lead.name),
+				},
+				ignore_permissions=True,
+			)
+		if previous and previous != lead.lead_owner and previous in assigned:
+			assign_to.remove("Sales Lead", lead.name, previous, ignore_permissions=True)
 
 
 def on_todo_change(todo, method=None):

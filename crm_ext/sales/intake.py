@@ -7,6 +7,7 @@ from frappe.utils import now_datetime
 
 from crm_ext.sales.dedupe import find_match, keys_from
 from crm_ext.sales.timeline import log_on_lead
+from crm_ext.utils.documents import procedure
 
 # Sales Request field -> Sales Lead field
 LEAD_FIELDS = {
@@ -37,7 +38,8 @@ def receive(request) -> str:
 		lead.description = request.message
 		lead.customer = found.customer
 		lead.flags.skip_dedupe = True  # just checked above
-		lead.insert(ignore_permissions=True)
+		with procedure():  # the round-robin rule assigns the new card on the intake's behalf
+			lead.insert(ignore_permissions=True)
 		lead_name = lead.name
 		outcome = "New Lead"
 	request.db_set({"sales_lead": lead_name, "outcome": outcome, "received_on": now_datetime()})

@@ -1,21 +1,52 @@
-"""Row-level access to the sales side.
+"""Row-level access on the sales side: every rule of the sales side is in this module.
 
-A Sales User sees and edits the cards they are responsible for, created, or are assigned to;
-Sales Manager, CRM Manager, System Manager and the accounts roles see every card (what each may
-do with it comes from the doctype's role permissions). Stage logs and requests follow the card.
+- The head of sales and accounting (``SEE_ALL_ROLES``) see every card; what each may do with it
+  comes from the doctypes' role permissions.
+- A Sales User sees and changes the cards they are responsible for (``lead_owner``), created
+  (``owner``) or are assigned to (``_assign``), judged on the card **as stored**: what a request
+  sends (a new ``lead_owner``, a forged ``owner``) never opens a card.
+- Stage log rows, requests and interactions on a card follow the card; a request not joined to a
+  card yet is seen by the see-all roles only; an interaction on a Customer or Supplier follows the
+  user's read right on that party.
+- Assignment is not a way in: a ToDo on a record of the app is accepted only from a user who may
+  write that record (or from the app's own procedures, :func:`crm_ext.utils.documents.procedure`),
+  so ``_assign`` only ever names users someone entitled chose.
+
+Hooks answer True or False (Frappe v16 denies on None); they can only narrow the role permissions.
 """
 
 import json
 
 import frappe
+from frappe import _
+
+from crm_ext.utils.documents import in_procedure
 
 SEE_ALL_ROLES = frozenset(
 	{"System Manager", "CRM Manager", "Sales Manager", "Accounts User", "Accounts Manager", "Auditor"}
 )
+CARD = "Sales Lead"
+INTERACTION_PARTIES = ("Customer", "Supplier")
+READ_LIKE = frozenset({"read", "select", "print", "email", "report", "export"})
 
 
 def sees_all_leads(user: str) -> bool:
 	return user == "Administrator" or bool(SEE_ALL_ROLES.intersection(frappe.get_roles(user)))
+
+
+def holds_card(card: dict | None, user: str) -> bool:
+	"""``card`` ({lead_owner, owner, _assign} as stored) is one of ``user``'s cards."""
+	if not card:
+		return False
+	return user in (card.get("lead_owner"), card.get("owner")) or user in json.loads(
+		card.get("_assign") or "[]"
+	)
+
+
+def stored_card(name: str | None) -> dict | None:
+	if not name:
+		return None
+	return frappe.db.get_value(CARD, name, ["lead_owner", "owner", "_assign"], as_dict=True)
 
 
 def own_leads_condition(user: str, table: str = "`tabSales Lead`") -> str:
@@ -27,17 +58,22 @@ def own_leads_condition(user: str, table: str = "`tabSales Lead`") -> str:
 	)
 
 
+# --- Sales Lead ---------------------------------------------------------------------------------
+
+
 def sales_lead_query(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
 	return "" if sees_all_leads(user) else own_leads_condition(user)
 
 
-def sales_lead_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+def sales_lead_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	if sees_all_leads(user) or doc.is_new():
-		return None  # no opinion: role permissions decide
-	assigned = json.loads(doc.get("_assign") or "[]")
-	return user in (doc.lead_owner, doc.owner) or user in assigned
+		return True  # role permissions decide
+	return holds_card(stored_card(doc.name), user)
+
+
+# --- records that follow their card -------------------------------------------------------------
 
 
 def _linked_query(doctype: str, user: str | None) -> str:
@@ -50,35 +86,38 @@ def _linked_query(doctype: str, user: str | None) -> str:
 	)
 
 
+def _stored_link(doc, fieldname: str) -> str | None:
+	if doc.is_new():
+		return doc.get(fieldname)
+	return frappe.db.get_value(doc.doctype, doc.name, fieldname)
+
+
+def _linked_has_permission(doc, user: str | None) -> bool:
+	user = user or frappe.session.user
+	if sees_all_leads(user):
+		return True
+	return holds_card(stored_card(_stored_link(doc, "sales_lead")), user)
+
+
 def stage_log_query(user: str | None = None, doctype: str | None = None) -> str:
 	return _linked_query("Sales Lead Stage Log", user)
+
+
+def stage_log_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	return _linked_has_permission(doc, user)
 
 
 def sales_request_query(user: str | None = None, doctype: str | None = None) -> str:
 	return _linked_query("Sales Request", user)
 
 
-def _linked_has_permission(doc, user: str | None) -> bool | None:
-	user = user or frappe.session.user
-	if sees_all_leads(user) or not doc.get("sales_lead"):
-		return None
-	lead = frappe.db.get_value("Sales Lead", doc.sales_lead, ["lead_owner", "owner", "_assign"], as_dict=True)
-	if not lead:
-		return None
-	return user in (lead.lead_owner, lead.owner) or user in json.loads(lead._assign or "[]")
-
-
-def stage_log_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+def sales_request_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	if doc.is_new() and ptype == "create":
+		return True  # the CRM Intake role creates requests; role permissions decide
 	return _linked_has_permission(doc, user)
 
 
-def sales_request_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
-	return _linked_has_permission(doc, user)
-
-
-# --- interactions: whoever may read the card may read its interactions -------------------------
-
-INTERACTION_PARTIES = ("Customer", "Supplier")
+# --- interactions: whoever may read the card may read its interactions --------------------------
 
 
 def interaction_query(user: str | None = None, doctype: str | None = None) -> str:
@@ -95,10 +134,50 @@ def interaction_query(user: str | None = None, doctype: str | None = None) -> st
 	return "(" + " or ".join(allowed) + ")"
 
 
-def interaction_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+def interaction_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	"""Judged on the card the interaction is stored on (a new one: the card it names)."""
 	user = user or frappe.session.user
-	if sees_all_leads(user) or not (doc.get("reference_doctype") and doc.get("reference_name")):
-		return None
-	if not frappe.db.exists(doc.reference_doctype, doc.reference_name):
-		return None  # the link check will say so
-	return frappe.has_permission(doc.reference_doctype, "read", doc.reference_name, user=user)
+	if sees_all_leads(user):
+		return True
+	if doc.is_new():
+		reference = (doc.get("reference_doctype"), doc.get("reference_name"))
+	else:
+		reference = frappe.db.get_value(doc.doctype, doc.name, ["reference_doctype", "reference_name"])
+	if not reference or not (reference[0] and reference[1]):
+		return True  # the controller refuses an interaction without a card
+	doctype, name = reference
+	if doctype == CARD:
+		return holds_card(stored_card(name), user)
+	if doctype in INTERACTION_PARTIES:
+		return frappe.has_permission(doctype, "read", user=user)
+	return False
+
+
+# --- assignment is not a way in -----------------------------------------------------------------
+
+
+def check_assignment(todo, method: str | None = None) -> None:
+	"""ToDo ``validate``: assigning a record of the app (or moving an assignment onto one) needs
+	write access to that record as stored; the app's own procedures assign as they must."""
+	from crm_ext.access import app_doctypes
+
+	if not todo.reference_type or not todo.reference_name:
+		return
+	if todo.reference_type not in app_doctypes():
+		return
+	moved = todo.is_new() or any(
+		todo.has_value_changed(f)
+		for f in ("reference_type", "reference_name", "allocated_to", "assignment_rule")
+	)
+	if not moved or frappe.session.user == "Administrator" or in_procedure():
+		return
+	if not frappe.db.exists(todo.reference_type, todo.reference_name):
+		return  # Frappe's link check answers
+	if not frappe.has_permission(todo.reference_type, "write", todo.reference_name):
+		frappe.throw(
+			_("You cannot assign {0} {1}: only who may change it may assign it.").format(
+				_(todo.reference_type), frappe.bold(todo.reference_name)
+			),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)

@@ -54,11 +54,11 @@ def qualification_query_conditions(user: str | None = None, doctype: str | None 
 	return "(" + " or ".join(conditions) + ")"
 
 
-def has_qualification_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+def has_qualification_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	"""Document check (``has_permission`` hook): a supplier user only for its own, writes in Draft."""
 	user = user or frappe.session.user
 	if is_internal(user):
-		return None
+		return True
 	own = (doc.supplier and doc.supplier in suppliers_of_user(user)) or (
 		not doc.supplier and doc.registration_user == user
 	)

@@ -19,6 +19,7 @@ from frappe import _
 from frappe.utils import cint, flt, get_datetime, now_datetime
 
 from crm_ext.logic.tender.audit_log import GENESIS_HASH, canonical_json, entry_hash, verify_chain
+from crm_ext.utils.documents import as_procedure
 
 LOG = "Tender Log"
 BID_EVENTS = ("Bid Submitted", "Bid Revised", "Auction Offer")
@@ -92,15 +93,17 @@ def append(
 		"payload": payload or {},
 	}
 	entry["hash"] = entry_hash(prev_hash, entry)
-	frappe.get_doc(
-		{
-			"doctype": LOG,
-			**{k: v for k, v in entry.items() if k != "payload"},
-			"supplier": supplier,
-			"bid": bid,
-			"payload": canonical_json(entry["payload"]),
-			"prev_hash": prev_hash,
-		}
+	as_procedure(
+		frappe.get_doc(
+			{
+				"doctype": LOG,
+				**{k: v for k, v in entry.items() if k != "payload"},
+				"supplier": supplier,
+				"bid": bid,
+				"payload": canonical_json(entry["payload"]),
+				"prev_hash": prev_hash,
+			}
+		)
 	).insert(ignore_permissions=True)
 	frappe.db.set_value("Tender", tender, "log_head_hash", entry["hash"], update_modified=False)
 	return entry

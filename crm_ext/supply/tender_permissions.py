@@ -69,10 +69,10 @@ def tender_query(user: str | None = None, doctype: str | None = None) -> str:
 	return f"`tabTender`.`name` in ({_in(tenders_for_supplier(user))})"
 
 
-def tender_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+def tender_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	if is_internal(user):
-		return None
+		return True
 	if ptype not in ("read", "print"):
 		return False
 	return doc.name in tenders_for_supplier(user)
@@ -108,14 +108,14 @@ def buyer_may_see(tender: str) -> bool:
 	)
 
 
-def bid_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+def bid_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	if is_internal(user):
 		if doc.is_new() and ptype == "create":
-			return None
+			return True
 		if doc.status == "Saved" and doc.owner != user:
 			return False
-		return None if buyer_may_see(doc.tender) else False
+		return buyer_may_see(doc.tender)
 	now = now_datetime()
 	own = doc.supplier if doc.supplier in suppliers_of_user(user) else None
 	if not can_see_bid_prices("supplier", own, doc.supplier, now, now, opened=False):
@@ -151,10 +151,10 @@ def log_query(user: str | None = None, doctype: str | None = None) -> str:
 	)
 
 
-def log_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+def log_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	if not is_internal(user):
 		return False
 	if doc.supplier and not buyer_may_see(doc.tender):
 		return False
-	return None
+	return True

@@ -12,6 +12,7 @@ from frappe.utils import cint, flt
 from crm_ext.supply.permissions import is_internal, suppliers_of_user
 from crm_ext.supply.portal_files import attach_private_file, find_row, require_login
 from crm_ext.supply.tender_permissions import tenders_for_supplier
+from crm_ext.utils.documents import as_procedure
 
 BID = "Tender Bid"
 LINE_FIELDS = ("unit_price", "qty", "delivery_days", "alternative_item", "alternative_description")
@@ -95,7 +96,7 @@ def save_bid(name: str, values: dict | str, submit: bool | int = False) -> dict:
 			row.answer = answers[row.name]
 	if cint(submit):
 		bid.status = "Submitted"
-		bid.flags.status_action = True
+		as_procedure(bid)
 	bid.save()
 	return {"name": bid.name, "status": bid.status, "total": bid.total}
 
@@ -104,7 +105,7 @@ def save_bid(name: str, values: dict | str, submit: bool | int = False) -> dict:
 def submit_bid(name: str) -> str:
 	bid = get_own_bid(name, "write")
 	bid.status = "Submitted"
-	bid.flags.status_action = True
+	as_procedure(bid)
 	bid.save()
 	return bid.status
 
@@ -118,7 +119,7 @@ def withdraw_bid(name: str) -> str:
 	if bid.status != "Submitted":
 		frappe.throw(_("Only a submitted bid can be withdrawn; {0} is {1}.").format(bid.name, _(bid.status)))
 	bid.status = "Withdrawn"
-	bid.flags.status_action = True
+	as_procedure(bid)
 	bid.save()
 	tender_log.append(
 		bid.tender, "Bid Withdrawn", {"revision": bid.revision}, supplier=bid.supplier, bid=bid.name
@@ -140,7 +141,7 @@ def post_offer(name: str, total: float) -> dict:
 			row.unit_price = flt(flt(row.unit_price) * factor, 9)
 	# Rounding of the scaled prices must not move the total above the offer.
 	bid.status = "Submitted"
-	bid.flags.status_action = True
+	as_procedure(bid)
 	bid.save()
 	return {"name": bid.name, "total": bid.total, "status": bid.status}
 

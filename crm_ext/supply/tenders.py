@@ -37,6 +37,7 @@ from crm_ext.supply.eligibility import (
 	supplier_eligibility,
 )
 from crm_ext.utils import throw
+from crm_ext.utils.documents import as_procedure
 
 DRAFT, PUBLISHED, CLOSED, EVALUATED, AWARDED, CANCELLED = (
 	"Draft",
@@ -155,7 +156,7 @@ def publish(name: str) -> str:
 		throw(e, tender, title=_("Cannot Publish"))
 	check_invited_eligibility(tender)
 	tender.status = PUBLISHED
-	tender.flags.tender_action = True
+	as_procedure(tender)
 	tender.save()
 	recipients = suppliers_to_notify(tender)
 	tender_log.append(
@@ -456,7 +457,7 @@ def evaluate(name: str) -> dict:
 	set_awards(tender, matrix, bids, quals)
 	tender.status = EVALUATED
 	tender.exchange_rate_date = getdate(tender.deadline)
-	tender.flags.tender_action = True
+	as_procedure(tender)
 	tender.save()
 	tender_log.append(
 		name,
@@ -601,7 +602,7 @@ def award(name: str) -> list[str]:
 	matrix, bids, _basis, _quals = comparison(tender)
 	tender.savings = flt(compute_savings(tender, matrix, bids), tender.precision("savings"))
 	tender.status = AWARDED
-	tender.flags.tender_action = True
+	as_procedure(tender)
 	tender.save()
 	mark_bids(tender, bids, set(orders))
 	tender_log.append(

@@ -7,6 +7,7 @@ from .assets import check_custom_fields, check_fixtures, check_js, check_synced_
 from .doctypes import check_controller, check_doctype, load_doctypes
 from .dotted_paths import check_hooks, check_patches
 from .problems import Problem
+from .security import check_security
 
 
 def app_roles(app_root: Path) -> set[str]:
@@ -47,6 +48,7 @@ def check_app(app_root: Path, with_js: bool = True) -> list[Problem]:
 	problems += check_custom_fields(app_root, doctypes)
 	problems += check_fixtures(app_root, doctypes)
 	problems += check_synced_json(app_root, doctypes)
+	problems += check_security(app_root, doctypes)
 	if with_js:
 		problems += check_js(app_root)
 	return problems

@@ -16,6 +16,8 @@ app_license = "mit"
 required_apps = ["frappe/erpnext"]
 after_install = "crm_ext.setup.install.after_install"
 doc_events = {"Sales Invoice": {"on_submit": "crm_ext.events.on_submit"}}
+permission_query_conditions = {"Widget Line": "crm_ext.access.child_query"}
+has_permission = {"Widget": "crm_ext.perms.widget_has_permission"}
 """
 
 
@@ -53,6 +55,12 @@ def app(tmp_path) -> Path:
 	write(tmp_path, "crm_ext/patches/__init__.py", "")
 	write(tmp_path, "crm_ext/patches/fix_it.py", "def execute():\n\tpass\n")
 	write(tmp_path, "crm_ext/events.py", "def on_submit(doc, method=None):\n\tpass\n")
+	write(tmp_path, "crm_ext/access.py", "def child_query(user=None, doctype=None):\n\treturn ''\n")
+	write(
+		tmp_path,
+		"crm_ext/perms.py",
+		"def widget_has_permission(doc, ptype=None, user=None):\n\tif user:\n\t\treturn True\n\treturn False\n",
+	)
 	write(tmp_path, "crm_ext/setup/__init__.py", "")
 	write(tmp_path, "crm_ext/setup/install.py", "def after_install():\n\tpass\n")
 	write(tmp_path, "crm_ext/setup/roles.py", 'ROLES = [{"role_name": "CRM Manager"}]\n')
@@ -65,7 +73,7 @@ def app(tmp_path) -> Path:
 	base = "crm_ext/crm_ext/doctype"
 	write(tmp_path, f"{base}/widget/__init__.py", "")
 	write(tmp_path, f"{base}/widget/widget.json", json.dumps(widget_json()))
-	write(tmp_path, f"{base}/widget/widget.py", "class Widget(Document):\n\tpass\n")
+	write(tmp_path, f"{base}/widget/widget.py", "class Widget(AppDocument):\n\tpass\n")
 	write(tmp_path, f"{base}/widget/widget.js", 'frappe.ui.form.on("Widget", {});\n')
 	line = {
 		"doctype": "DocType",
@@ -77,7 +85,7 @@ def app(tmp_path) -> Path:
 	}
 	write(tmp_path, f"{base}/widget_line/__init__.py", "")
 	write(tmp_path, f"{base}/widget_line/widget_line.json", json.dumps(line))
-	write(tmp_path, f"{base}/widget_line/widget_line.py", "class WidgetLine(Document):\n\tpass\n")
+	write(tmp_path, f"{base}/widget_line/widget_line.py", "class WidgetLine(AppRow):\n\tpass\n")
 	return tmp_path
 
 
@@ -252,3 +260,49 @@ def test_workspace_name_taken_by_erpnext(app):
 def test_required_apps_must_name_erpnext(app):
 	write(app, "crm_ext/hooks.py", HOOKS.replace('required_apps = ["frappe/erpnext"]', "required_apps = []"))
 	only_problem(app, "crm_ext/hooks.py", "required_apps must include ERPNext")
+
+
+def set_controller(app: Path, folder: str, text: str):
+	(app / f"crm_ext/crm_ext/doctype/{folder}/{folder}.py").write_text(text)
+
+
+def test_controller_must_use_the_app_base_classes(app):
+	set_controller(app, "widget", "class Widget(Document):\n\tpass\n")
+	assert "must subclass AppDocument" in only_problem(app, "widget.py")
+	set_controller(app, "widget_line", "class WidgetLine(AppDocument):\n\tpass\n")
+	assert "must subclass AppRow" in only_problem(app, "widget_line.py")
+
+
+def test_read_only_field_must_be_declared_server_owned(app):
+	doc = widget_json()
+	doc["fields"].append({"fieldname": "status", "fieldtype": "Data", "label": "Status", "read_only": 1})
+	set_widget(app, doc)
+	assert "SERVER_FIELDS" in only_problem(app, "'status'")
+	set_controller(app, "widget", 'class Widget(AppDocument):\n\tSERVER_FIELDS = ("status",)\n')
+	assert not messages(app)
+
+
+def test_read_only_child_column_must_be_declared_on_the_parent(app):
+	line = json.loads((app / "crm_ext/crm_ext/doctype/widget_line/widget_line.json").read_text())
+	line["fields"].append({"fieldname": "amount", "fieldtype": "Currency", "label": "Amount", "read_only": 1})
+	(app / "crm_ext/crm_ext/doctype/widget_line/widget_line.json").write_text(json.dumps(line))
+	assert "SERVER_TABLES['lines']" in only_problem(app, "'amount'")
+	set_controller(app, "widget", 'class Widget(AppDocument):\n\tSERVER_TABLES = {"lines": ALL}\n')
+	assert not messages(app)
+
+
+def test_child_doctype_needs_the_child_query_hook(app):
+	hooks = (app / "crm_ext/hooks.py").read_text()
+	(app / "crm_ext/hooks.py").write_text(hooks.replace('"Widget Line": "crm_ext.access.child_query"', ""))
+	assert "child_query" in only_problem(app, "'Widget Line'")
+
+
+def test_has_permission_hook_must_answer_on_every_path(app):
+	(app / "crm_ext/perms.py").write_text(
+		"def widget_has_permission(doc, ptype=None, user=None):\n\tif user:\n\t\treturn False\n"
+	)
+	assert "v16" in only_problem(app, "widget_has_permission")
+	(app / "crm_ext/perms.py").write_text(
+		"def widget_has_permission(doc, ptype=None, user=None):\n\treturn None\n"
+	)
+	assert "v16" in only_problem(app, "widget_has_permission")

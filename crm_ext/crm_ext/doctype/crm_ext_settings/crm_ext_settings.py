@@ -3,15 +3,15 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cint, flt, to_timedelta
 
 from crm_ext.logic.errors import LogicError
 from crm_ext.logic.settings_rules import check_settings
 from crm_ext.utils import throw
+from crm_ext.utils.documents import AppDocument
 
 
-class CRMExtSettings(Document):
+class CRMExtSettings(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

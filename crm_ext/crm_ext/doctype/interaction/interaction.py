@@ -3,7 +3,6 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
 from crm_ext.logic.errors import LogicError
@@ -17,11 +16,12 @@ from crm_ext.logic.follow_ups import (
 from crm_ext.sales.first_contact import mark_contacted
 from crm_ext.sales.follow_ups import create_follow_up, update_follow_up
 from crm_ext.utils import throw
+from crm_ext.utils.documents import AppDocument
 
 NEXT_STEP_FIELDS = ("next_step", "next_step_on", "next_step_owner", "next_step_all_day")
 
 
-class Interaction(Document):
+class Interaction(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -53,6 +53,8 @@ class Interaction(Document):
 		subject: DF.Data | None
 		summary: DF.TextEditor | None
 	# end: auto-generated types
+
+	SERVER_FIELDS = ("end_time", "reference_title", "subject", "follow_up", "follow_up_event")
 
 	def validate(self):
 		self.clear_fields_of_other_types()

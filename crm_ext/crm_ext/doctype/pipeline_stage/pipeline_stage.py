@@ -3,19 +3,19 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt
 
 from crm_ext.logic.errors import LogicError
 from crm_ext.logic.pipeline import Stage, check_pipeline, stage_default_probability
 from crm_ext.sales.pipeline import pipeline_stages, sync_kanban_board
 from crm_ext.utils import throw
+from crm_ext.utils.documents import AppDocument
 
 # Sales Lead fields a stage may require: anything a person fills in (not layout, not computed).
 NOT_REQUIRABLE = {"naming_series", "title", "stage", "stage_kind", "probability", "pipeline"}
 
 
-class PipelineStage(Document):
+class PipelineStage(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -41,6 +41,8 @@ class PipelineStage(Document):
 		stage_order: DF.Int
 		stale_after_days: DF.Int
 	# end: auto-generated types
+
+	SERVER_TABLES = {"required_fields": ("label",)}
 
 	def validate(self):
 		self.stage_name = (self.stage_name or "").strip()

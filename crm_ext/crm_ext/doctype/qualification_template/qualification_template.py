@@ -2,16 +2,16 @@
 # For license information, please see license.txt
 
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cint, flt
 
 from crm_ext.logic.errors import LogicError
 from crm_ext.logic.qualification import check_template
 from crm_ext.supply.rows import criterion_from_template_row
 from crm_ext.utils import throw
+from crm_ext.utils.documents import AppDocument
 
 
-class QualificationTemplate(Document):
+class QualificationTemplate(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

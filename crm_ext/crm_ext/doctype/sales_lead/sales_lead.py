@@ -3,7 +3,6 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt, getdate, now_datetime, today
 
 from crm_ext.crm_ext.doctype.crm_ext_settings.crm_ext_settings import default_phone_region, get_settings
@@ -25,11 +24,12 @@ from crm_ext.sales.pipeline import default_pipeline, first_stage, get_stage
 from crm_ext.sales.sequences import start_sequence
 from crm_ext.utils import throw
 from crm_ext.utils.calendar import working_calendar
+from crm_ext.utils.documents import AppDocument
 
 IDENTITY_FIELDS = ("lead_name", "organization", "phone", "mobile_no", "email")
 
 
-class SalesLead(Document):
+class SalesLead(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -104,6 +104,26 @@ class SalesLead(Document):
 		utm_source: DF.Data | None
 		whatsapp: DF.Data | None
 	# end: auto-generated types
+
+	# Set by the app's procedures only (stage rules, first-contact clock, follow-ups, the ledger).
+	SERVER_FIELDS = (
+		"title",
+		"stage_kind",
+		"probability",
+		"stage_entered_on",
+		"first_contact_due",
+		"first_contacted_on",
+		"first_contact_escalated",
+		"last_contact_on",
+		"next_step",
+		"next_step_status",
+		"payment_status",
+		"invoiced_amount",
+		"paid_amount",
+		"outstanding_amount",
+		"overdue_amount",
+		"money_updated_on",
+	)
 
 	def before_insert(self):
 		self.check_for_open_twin()

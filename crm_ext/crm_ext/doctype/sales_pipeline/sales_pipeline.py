@@ -2,12 +2,12 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.model.document import Document
 
 from crm_ext.sales.pipeline import sync_kanban_board
+from crm_ext.utils.documents import AppDocument
 
 
-class SalesPipeline(Document):
+class SalesPipeline(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -22,6 +22,8 @@ class SalesPipeline(Document):
 		pipeline_name: DF.Data
 		stages_html: DF.HTML | None
 	# end: auto-generated types
+
+	SERVER_FIELDS = ("kanban_board",)
 
 	def validate(self):
 		self.pipeline_name = (self.pipeline_name or "").strip()

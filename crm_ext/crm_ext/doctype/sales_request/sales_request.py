@@ -3,16 +3,16 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
 from crm_ext.crm_ext.doctype.crm_ext_settings.crm_ext_settings import default_phone_region
 from crm_ext.logic.contact_keys import normalize_email, normalize_phone
 from crm_ext.logic.errors import LogicError
 from crm_ext.sales.intake import receive
 from crm_ext.utils import throw
+from crm_ext.utils.documents import AppDocument
 
 
-class SalesRequest(Document):
+class SalesRequest(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -50,6 +50,9 @@ class SalesRequest(Document):
 		utm_medium: DF.Data | None
 		utm_source: DF.Data | None
 	# end: auto-generated types
+
+	# The outcome of the intake: set by it, never by the sender.
+	SERVER_FIELDS = ("sales_lead", "outcome", "received_on", "received_via")
 
 	def validate(self):
 		if not self.is_new():

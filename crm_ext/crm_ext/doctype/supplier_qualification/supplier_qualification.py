@@ -3,7 +3,6 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cint, flt, getdate, nowdate
 
 from crm_ext.logic import qualification as rules
@@ -18,6 +17,7 @@ from crm_ext.supply.rows import (
 	required_documents,
 )
 from crm_ext.utils import throw
+from crm_ext.utils.documents import AppDocument
 
 # What the supplier fills in: frozen once the questionnaire leaves Draft.
 QUESTIONNAIRE_FIELDS = ("supplier", "template", "company_name", "country", "tax_id", "website", "regions")
@@ -30,7 +30,7 @@ QUESTIONNAIRE_TABLES = {
 }
 
 
-class SupplierQualification(Document):
+class SupplierQualification(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -85,6 +85,39 @@ class SupplierQualification(Document):
 		valid_until: DF.Date | None
 		website: DF.Data | None
 	# end: auto-generated types
+
+	# The result and the rules: computed by the app, copied from the template, set by the review.
+	SERVER_FIELDS = (
+		"title",
+		"score",
+		"pass_score",
+		"knock_out_failed",
+		"qualified_on",
+		"valid_until",
+		"expiry_notice_sent_on",
+		"is_registration",
+		"registration_user",
+		"reviewed_by",
+		"approved_by",
+	)
+	# Moves only along the review workflow: every change is checked as a transition, whatever the door.
+	TRANSITION_FIELDS = ("status",)
+	SERVER_TABLES = {
+		"answers": (
+			"criterion_key",
+			"question",
+			"answer_type",
+			"knock_out",
+			"weight",
+			"help_text",
+			"choice_options",
+			"target_value",
+			"zero_value",
+			"scoring_curve",
+			"points",
+		),
+		"documents": ("expiry_required",),
+	}
 
 	def validate(self):
 		self.check_party()

@@ -1,10 +1,10 @@
 # Copyright (c) 2026, crm_ext developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from crm_ext.utils.documents import AppRow
 
 
-class SupplierQualificationDocument(Document):
+class SupplierQualificationDocument(AppRow):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

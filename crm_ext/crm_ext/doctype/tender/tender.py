@@ -3,13 +3,13 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt
 
 from crm_ext.logic.tender.auction import MinStep
 from crm_ext.logic.tender.errors import TenderError
 from crm_ext.logic.tender.scoring import Weights
 from crm_ext.utils import throw
+from crm_ext.utils.documents import ALL, AppDocument
 
 # What bidders rely on: frozen once the tender is published (the deadline moves only through
 # "Extend Deadline", which logs and notifies).
@@ -38,7 +38,7 @@ FROZEN_TABLES = {
 }
 
 
-class Tender(Document):
+class Tender(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -94,6 +94,20 @@ class Tender(Document):
 		weight_qualification: DF.Float
 	# end: auto-generated types
 
+	# The procedure's own record: status, opening, evaluation, award and money from the ledger.
+	SERVER_FIELDS = (
+		"status",
+		"opened_by",
+		"opened_on",
+		"exchange_rate_date",
+		"ordered_amount",
+		"invoiced_amount",
+		"paid_amount",
+		"savings",
+		"log_head_hash",
+	)
+	SERVER_TABLES = {"evaluations": ALL, "awards": ALL, "suppliers": ("notified_on",)}
+
 	def validate(self):
 		self.check_frozen_after_publication()
 		self.check_unique_rows()
@@ -102,7 +116,7 @@ class Tender(Document):
 		self.check_weights()
 
 	def check_frozen_after_publication(self):
-		if self.is_new() or self.flags.tender_action:
+		if self.is_new() or self.flags.server_action:
 			return
 		before = self.get_doc_before_save()
 		if not before or before.status == "Draft":

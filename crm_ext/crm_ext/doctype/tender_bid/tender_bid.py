@@ -3,7 +3,6 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, now_datetime
 
 from crm_ext.logic.tender import bid_rules
@@ -11,13 +10,14 @@ from crm_ext.logic.tender.errors import TenderError
 from crm_ext.supply import tender_auction, tender_log, tenders
 from crm_ext.supply.permissions import is_internal, suppliers_of_user
 from crm_ext.utils import throw
+from crm_ext.utils.documents import AppDocument
 
 SAVED, SUBMITTED, WITHDRAWN = "Saved", "Submitted", "Withdrawn"
 # Fields only the procedure sets (read-only on the form, and restored when sent by the API).
 SYSTEM_FIELDS = ("status", "submitted_on", "revision", "bid_digest")
 
 
-class TenderBid(Document):
+class TenderBid(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -47,6 +47,13 @@ class TenderBid(Document):
 		tender_title: DF.Data | None
 		total: DF.Currency
 	# end: auto-generated types
+
+	# Set by the bid actions (submit, withdraw, offer) and re-derived from the tender on every save.
+	SERVER_FIELDS = ("status", "submitted_on", "revision", "bid_digest", "total")
+	SERVER_TABLES = {
+		"items": ("tender_item", "item_code", "description", "requested_qty", "uom", "amount"),
+		"answers": ("question_id", "question", "mandatory"),
+	}
 
 	def validate(self):
 		self.load_tender()
@@ -101,7 +108,7 @@ class TenderBid(Document):
 		"""Status and submission data change only through the bid actions, never by a plain save."""
 		before = None if self.is_new() else self.get_doc_before_save()
 		for field in SYSTEM_FIELDS:
-			if field == "status" and self.flags.status_action:
+			if field == "status" and self.flags.server_action:
 				continue
 			self.set(field, before.get(field) if before else (SAVED if field == "status" else None))
 		if not self.revision:
@@ -175,7 +182,7 @@ class TenderBid(Document):
 	def check_submission(self):
 		"""A (re-)submission: every rule; in an auction, the offer rules too; then log it."""
 		digest = tender_log.bid_digest(self)
-		if digest == self.bid_digest and not self.flags.status_action:
+		if digest == self.bid_digest and not self.flags.server_action:
 			return
 		tender_log.lock_tender(self.tender)
 		now = now_datetime()

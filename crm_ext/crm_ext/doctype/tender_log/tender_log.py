@@ -1,10 +1,13 @@
 # Copyright (c) 2026, crm_ext developers and contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+import frappe
+from frappe import _
+
+from crm_ext.utils.documents import AppDocument
 
 
-class TenderLog(Document):
+class TenderLog(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -37,4 +40,30 @@ class TenderLog(Document):
 		user: DF.Link | None
 	# end: auto-generated types
 
-	pass
+	SERVER_FIELDS = (
+		"tender",
+		"seq",
+		"event",
+		"logged_at",
+		"user",
+		"supplier",
+		"bid",
+		"payload",
+		"prev_hash",
+		"hash",
+	)
+
+	def validate(self):
+		"""Entries are appended by the tender procedures (``crm_ext.supply.tender_log.append``) and
+		never changed: the hash chain would show it, so no door may try."""
+		if not self.is_new() or not self.flags.server_action:
+			frappe.throw(
+				_("Tender log entries are written by the tender procedure and cannot be changed."),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
+
+	def on_trash(self):
+		frappe.throw(
+			_("Tender log entries cannot be deleted."), frappe.PermissionError, title=_("Not Permitted")
+		)

@@ -1,0 +1,144 @@
+"""Base classes of every controller of the app: what a client may not write, and child rows that are
+reached only through their parent.
+
+Frappe saves whatever a client sends through any door (a REST ``PUT``, ``frappe.client.save`` /
+``set_value`` / ``submit``, a child row's own resource, the form): ``read_only`` only hides a field in
+the form. So each controller declares what only the app's procedures may set, and the server keeps it:
+
+- ``SERVER_FIELDS``: fields of the document (status, opening, scores, money, stage kind, ...). On every
+  save, submit and update after submit they are restored from the stored record (on a new record: reset
+  to their default) unless the save runs as an app procedure (:func:`as_procedure`).
+- ``SERVER_TABLES``: ``{table fieldname: columns}`` restored per row (by row name; a new row gets the
+  columns' defaults), or ``{table fieldname: ALL}``: the whole table restored (rows added, removed or
+  changed by a client are undone).
+- The standard columns that decide access (``owner``, ``creation``, ``_assign``, ...) are restored on
+  every save of an existing record, whoever saves it: Frappe would otherwise write back what was sent.
+
+Child rows (:class:`AppRow`) are read with their parent's permission and never saved or deleted on their
+own: ``PUT /api/resource/<child>/<row>`` or ``frappe.client.save`` of a row would skip the parent's
+controller, so they are refused; rows change through their parent document.
+"""
+
+from contextlib import contextmanager
+
+import frappe
+from frappe import _
+from frappe.model import numeric_fieldtypes
+from frappe.model.document import Document
+
+ALL = "*"
+# Written back by Frappe from whatever the client sent; who created a record and who it is assigned
+# to decide who may see it, so they never come from a client.
+STANDARD_SERVER_FIELDS = ("owner", "creation", "_assign", "_liked_by", "_comments", "_user_tags", "_seen")
+# A child row's right is its parent's: adding, changing or removing a row is writing the parent.
+PARENT_PTYPE = {"create": "write", "delete": "write", "cancel": "write", "submit": "write", "amend": "write"}
+
+
+def as_procedure(doc):
+	"""Mark ``doc`` as being saved by an app procedure: its server fields are taken as they are."""
+	doc.flags.server_action = True
+	return doc
+
+
+@contextmanager
+def procedure():
+	"""Run a block as the app's own procedure (intake, handover, assignment sync): what it does to
+	other records (an assignment, say) is not judged by the session user's rights. Request-local;
+	no client can set it."""
+	previous = frappe.flags.crm_ext_procedure
+	frappe.flags.crm_ext_procedure = True
+	try:
+		yield
+	finally:
+		frappe.flags.crm_ext_procedure = previous
+
+
+def in_procedure() -> bool:
+	return bool(frappe.flags.crm_ext_procedure)
+
+
+def default_value(doc, fieldname: str):
+	df = doc.meta.get_field(fieldname)
+	if not df:
+		return None
+	if df.fieldtype in ("Int", "Long Int", "Check"):
+		return frappe.utils.cint(df.default)
+	if df.fieldtype in numeric_fieldtypes:
+		return frappe.utils.flt(df.default)
+	if df.default and not str(df.default).startswith(":") and df.default not in ("Today", "now", "__user"):
+		return df.default
+	return None
+
+
+def restore_server_fields(doc) -> None:
+	"""Undo a client's changes to what only the app's procedures set (see the module docstring)."""
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	if before is not None:
+		for fieldname in STANDARD_SERVER_FIELDS:
+			if fieldname in before.__dict__:
+				doc.set(fieldname, before.get(fieldname))
+	if doc.flags.server_action:
+		return
+	for fieldname in doc.SERVER_FIELDS:
+		doc.set(fieldname, before.get(fieldname) if before is not None else default_value(doc, fieldname))
+	for table, columns in doc.SERVER_TABLES.items():
+		stored = list(before.get(table) or []) if before is not None else []
+		if columns == ALL:
+			doc.set(table, [row.as_dict() for row in stored])
+			continue
+		by_name = {row.name: row for row in stored}
+		for row in doc.get(table) or []:
+			previous = by_name.get(row.name)
+			for column in columns:
+				row.set(column, previous.get(column) if previous else default_value(row, column))
+
+
+class AppDocument(Document):
+	"""A document of the app: ``SERVER_FIELDS`` / ``SERVER_TABLES`` are the server's alone."""
+
+	SERVER_FIELDS: tuple[str, ...] = ()
+	SERVER_TABLES: dict[str, tuple[str, ...] | str] = {}
+	# Fields that move through a workflow: not restored, but every change is checked by the controller
+	# as a transition allowed to the user (declared so that the static checks know who guards them).
+	TRANSITION_FIELDS: tuple[str, ...] = ()
+
+	def before_validate(self):
+		restore_server_fields(self)
+
+	def before_update_after_submit(self):
+		restore_server_fields(self)
+
+
+class AppRow(Document):
+	"""A child row of the app: its parent's permission decides, and it changes only with its parent."""
+
+	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
+		if self.flags.ignore_permissions:
+			return True
+		parent = self.stored_parent()
+		if parent is None:
+			return False
+		return parent.has_permission(PARENT_PTYPE.get(permtype, permtype), debug=debug, user=user)
+
+	def stored_parent(self):
+		parent = self.parent_doc
+		if isinstance(parent, Document):
+			return parent
+		if not (self.parenttype and self.parent) or not frappe.db.exists(self.parenttype, self.parent):
+			return None
+		return frappe.get_doc(self.parenttype, self.parent)
+
+	def validate(self):
+		self.refuse_alone(_("changed"))
+
+	def on_trash(self):
+		self.refuse_alone(_("deleted"))
+
+	def refuse_alone(self, action: str):
+		frappe.throw(
+			_("A row of {0} cannot be {1} on its own: open {0} {2} and change it there.").format(
+				_(self.parenttype or _("its document")), action, self.parent or ""
+			),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)

@@ -1,0 +1,204 @@
+"""Static rules of the app's security model (``crm_ext.utils.documents``, ``crm_ext.access``).
+
+- Every controller is an ``AppDocument`` (documents) or an ``AppRow`` (child tables): Frappe saves
+  whatever a client sends, so only these bases keep server fields and child rows safe.
+- Every ``read_only`` field (no ``fetch_from``) is declared server-owned: in the controller's
+  ``SERVER_FIELDS`` (or ``TRANSITION_FIELDS``, a workflow state the controller checks), a ``read_only`` table as ``SERVER_TABLES[table] = ALL``, a ``read_only`` column of
+  a child table in its parent's ``SERVER_TABLES[table]`` (or the table ``ALL``). Read-only in the
+  form is not protection; the declaration is.
+- Every child doctype of the app is listed under ``permission_query_conditions`` with
+  ``crm_ext.access.child_query`` (its rows follow its parent's row rule when listed on their own).
+- Every ``has_permission`` hook of an app doctype answers True or False on every path: Frappe v16
+  denies on None.
+"""
+
+import ast
+from pathlib import Path
+
+from .dotted_paths import module_file, read_hooks
+from .problems import Problem
+
+BASES = {False: "AppDocument", True: "AppRow"}
+CHILD_QUERY = "crm_ext.access.child_query"
+LAYOUT_TYPES = {"Section Break", "Column Break", "Tab Break", "HTML", "Button", "Heading", "Fold", "Image"}
+TABLE_TYPES = {"Table", "Table MultiSelect"}
+FRAPPE_OWNED = {"amended_from"}  # Frappe sets it on amendment
+
+
+def _controller(app_root: Path, doc: dict) -> tuple[Path, ast.ClassDef | None]:
+	from .frappe_rules import controller_class_name
+
+	folder = (app_root / doc["__path"]).parent
+	py = folder / f"{folder.name}.py"
+	if not py.exists():
+		return py, None
+	try:
+		tree = ast.parse(py.read_text())
+	except SyntaxError:
+		return py, None
+	name = controller_class_name(doc["name"])
+	return py, next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+
+
+def _class_literal(cls: ast.ClassDef, name: str):
+	"""A class attribute's literal value (``ALL`` read as "*"), or None when absent."""
+	for node in cls.body:
+		if isinstance(node, ast.Assign) and any(
+			isinstance(t, ast.Name) and t.id == name for t in node.targets
+		):
+			return _literal(node.value)
+	return None
+
+
+def _literal(node):
+	if isinstance(node, ast.Name) and node.id == "ALL":
+		return "*"
+	if isinstance(node, ast.Dict):
+		return {_literal(k): _literal(v) for k, v in zip(node.keys, node.values, strict=True)}
+	if isinstance(node, ast.Tuple | ast.List):
+		return tuple(_literal(e) for e in node.elts)
+	return ast.literal_eval(node)
+
+
+def read_only_fields(doc: dict) -> list[dict]:
+	return [
+		df
+		for df in doc.get("fields") or []
+		if df.get("read_only")
+		and not df.get("fetch_from")
+		and df.get("fieldtype") not in LAYOUT_TYPES
+		and df.get("fieldname") not in FRAPPE_OWNED
+	]
+
+
+def check_security(app_root: Path, doctypes: dict) -> list[Problem]:
+	problems: list[Problem] = []
+	declared: dict[str, tuple[tuple, dict]] = {}
+	for doc in doctypes.values():
+		py, cls = _controller(app_root, doc)
+		if cls is None:
+			continue  # check_controller reports it
+		rel = str(py.relative_to(app_root))
+		base = BASES[bool(doc.get("istable"))]
+		if base not in {b.id for b in cls.bases if isinstance(b, ast.Name)}:
+			problems.append(
+				Problem(
+					rel,
+					f"class {cls.name} must subclass {base} (crm_ext.utils.documents): "
+					"it keeps server fields and child rows safe from every door.",
+				)
+			)
+		declared[doc["name"]] = (
+			(_class_literal(cls, "SERVER_FIELDS") or ()) + (_class_literal(cls, "TRANSITION_FIELDS") or ()),
+			_class_literal(cls, "SERVER_TABLES") or {},
+		)
+
+	for doc in doctypes.values():
+		if doc.get("istable"):
+			continue
+		fields, tables = declared.get(doc["name"], ((), {}))
+		path = doc["__path"]
+		for df in read_only_fields(doc):
+			name = df["fieldname"]
+			if df.get("fieldtype") in TABLE_TYPES:
+				if tables.get(name) != "*":
+					problems.append(
+						Problem(
+							path, f"read-only table {name!r} must be declared SERVER_TABLES[{name!r}] = ALL."
+						)
+					)
+			elif name not in fields:
+				problems.append(
+					Problem(path, f"read-only field {name!r} must be in the controller's SERVER_FIELDS.")
+				)
+		for df in doc.get("fields") or []:
+			if df.get("fieldtype") not in TABLE_TYPES or df.get("options") not in doctypes:
+				continue
+			child = doctypes[df["options"]]
+			covered = tables.get(df["fieldname"])
+			for column in read_only_fields(child):
+				if covered != "*" and column["fieldname"] not in (covered or ()):
+					problems.append(
+						Problem(
+							path,
+							f"read-only column {column['fieldname']!r} of {child['name']!r} must be in "
+							f"SERVER_TABLES[{df['fieldname']!r}] (or the table ALL).",
+						)
+					)
+	problems += check_child_hooks(app_root, doctypes)
+	problems += check_has_permission_answers(app_root, doctypes)
+	return problems
+
+
+def check_child_hooks(app_root: Path, doctypes: dict) -> list[Problem]:
+	hooks, _problems = read_hooks(app_root / "crm_ext" / "hooks.py")
+	conditions = hooks.get("permission_query_conditions") or {}
+	problems = []
+	for doc in doctypes.values():
+		if doc.get("istable"):
+			given = conditions.get(doc["name"])
+			given = [given] if isinstance(given, str) else list(given or [])
+			if CHILD_QUERY not in given:
+				problems.append(
+					Problem(
+						"crm_ext/hooks.py",
+						f"permission_query_conditions has no {CHILD_QUERY!r} for child doctype "
+						f"{doc['name']!r}: its rows, listed on their own, must follow their parent.",
+					)
+				)
+	return problems
+
+
+def _falls_through(body: list[ast.stmt]) -> bool:
+	"""True when control can reach the end of ``body`` without a return or raise."""
+	if not body:
+		return True
+	last = body[-1]
+	if isinstance(last, ast.Return | ast.Raise):
+		return False
+	if isinstance(last, ast.If):
+		return _falls_through(last.body) or _falls_through(last.orelse)
+	if isinstance(last, ast.Try):
+		return _falls_through(last.body + last.finalbody) or any(
+			_falls_through(h.body) for h in last.handlers
+		)
+	return True
+
+
+def check_has_permission_answers(app_root: Path, doctypes: dict) -> list[Problem]:
+	hooks, _problems = read_hooks(app_root / "crm_ext" / "hooks.py")
+	problems = []
+	for doctype, paths in (hooks.get("has_permission") or {}).items():
+		if doctype not in doctypes:
+			continue  # another app's doctype: the hook leaves the decision to it (access.no_objection)
+		for dotted in [paths] if isinstance(paths, str) else paths:
+			module, _sep, func = dotted.rpartition(".")
+			py = module_file(app_root, module)
+			if not py:
+				continue
+			node = next(
+				(
+					n
+					for n in ast.parse(py.read_text()).body
+					if isinstance(n, ast.FunctionDef) and n.name == func
+				),
+				None,
+			)
+			if node is None:
+				continue
+			rel = str(py.relative_to(app_root))
+			bare = [
+				r
+				for r in ast.walk(node)
+				if isinstance(r, ast.Return)
+				and (r.value is None or (isinstance(r.value, ast.Constant) and r.value.value is None))
+			]
+			if bare or _falls_through(node.body):
+				problems.append(
+					Problem(
+						rel,
+						f"{func} (has_permission of {doctype!r}) must return True or False on every path: "
+						"Frappe v16 denies on None.",
+					)
+				)
+	return problems
