@@ -30,6 +30,17 @@ ALL = "*"
 # Written back by Frappe from whatever the client sent; who created a record and who it is assigned
 # to decide who may see it, so they never come from a client.
 STANDARD_SERVER_FIELDS = ("owner", "creation", "_assign", "_liked_by", "_comments", "_user_tags", "_seen")
+# Bytes a text column holds (MariaDB ``text``); a longer value fails in the database with a 500.
+# ``longtext`` columns are bounded by the app at a size no form needs.
+TEXT_COLUMN_BYTES = {
+	"Small Text": 65_535,
+	"Text": 65_535,
+	"Long Text": 1_000_000,
+	"Text Editor": 1_000_000,
+	"Markdown Editor": 1_000_000,
+	"HTML Editor": 1_000_000,
+	"Code": 1_000_000,
+}
 # A child row's right is its parent's: adding, changing or removing a row is writing the parent.
 PARENT_PTYPE = {"create": "write", "delete": "write", "cancel": "write", "submit": "write", "amend": "write"}
 
@@ -93,6 +104,29 @@ def restore_server_fields(doc) -> None:
 				row.set(column, previous.get(column) if previous else default_value(row, column))
 
 
+def check_text_lengths(doc) -> None:
+	"""Refuse (417, naming the field) a text longer than its column or than the app's own limit
+	(``TEXT_LIMITS = {fieldname: characters}`` of the controller), before the database sees it."""
+	for record in (doc, *doc.get_all_children()):
+		limits = getattr(record, "TEXT_LIMITS", {})
+		for df in record.meta.fields:
+			value = record.get(df.fieldname)
+			if df.fieldtype not in TEXT_COLUMN_BYTES or not isinstance(value, str) or not value:
+				continue
+			most = limits.get(df.fieldname)
+			size = len(value.encode("utf-8"))
+			if most is None and size > TEXT_COLUMN_BYTES[df.fieldtype]:
+				most = int(len(value) * TEXT_COLUMN_BYTES[df.fieldtype] / size)
+			if most is not None and len(value) > most:
+				frappe.throw(
+					_("{0}: the text is too long ({1} characters); shorten it to at most {2}.").format(
+						_(df.label or df.fieldname), len(value), most
+					),
+					frappe.CharacterLengthExceededError,
+					title=_("Text Too Long"),
+				)
+
+
 class AppDocument(Document):
 	"""A document of the app: ``SERVER_FIELDS`` / ``SERVER_TABLES`` are the server's alone."""
 
@@ -102,11 +136,16 @@ class AppDocument(Document):
 	# as a transition allowed to the user (declared so that the static checks know who guards them).
 	TRANSITION_FIELDS: tuple[str, ...] = ()
 
+	# {fieldname: characters}: tighter limits than the column for text the public can fill
+	TEXT_LIMITS: dict[str, int] = {}
+
 	def before_validate(self):
 		restore_server_fields(self)
+		check_text_lengths(self)
 
 	def before_update_after_submit(self):
 		restore_server_fields(self)
+		check_text_lengths(self)
 
 
 class AppRow(Document):
