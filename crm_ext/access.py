@@ -1,7 +1,7 @@
 """What the access rules of both sides share: a record's rows, history, files and comments follow it.
 
-The rules themselves live in one module per side: ``crm_ext.sales.permissions`` (cards, requests,
-stage log, interactions) and ``crm_ext.supply.permissions`` (qualifications, tenders, bids, tender
+The rules themselves live in one module per side: ``crm_ext.sales.access`` (cards, requests,
+stage log, interactions) and ``crm_ext.supply.access`` (qualifications, tenders, bids, tender
 log). This module derives from them (through the ``permission_query_conditions`` and
 ``has_permission`` hooks they are registered under), for every record of the app:
 

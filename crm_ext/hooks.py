@@ -46,7 +46,7 @@ jinja = {"methods": ["crm_ext.supply.tenders.get_tender_comparison"]}
 # ---------------
 doc_events = {
 	"ToDo": {
-		"validate": "crm_ext.sales.permissions.check_assignment",
+		"validate": "crm_ext.sales.access.check_assignment",
 		"after_insert": "crm_ext.sales.assignment.on_todo_change",
 		"on_update": [
 			"crm_ext.sales.assignment.on_todo_change",
@@ -125,14 +125,14 @@ scheduler_events = {
 # Permissions
 # -----------
 permission_query_conditions = {
-	"Sales Lead": "crm_ext.sales.permissions.sales_lead_query",
-	"Sales Lead Stage Log": "crm_ext.sales.permissions.stage_log_query",
-	"Sales Request": "crm_ext.sales.permissions.sales_request_query",
-	"Supplier Qualification": "crm_ext.supply.permissions.qualification_query_conditions",
-	"Tender": "crm_ext.supply.tender_permissions.tender_query",
-	"Tender Bid": "crm_ext.supply.tender_permissions.bid_query",
-	"Tender Log": "crm_ext.supply.tender_permissions.log_query",
-	"Interaction": "crm_ext.sales.permissions.interaction_query",
+	"Sales Lead": "crm_ext.sales.access.sales_lead_query",
+	"Sales Lead Stage Log": "crm_ext.sales.access.stage_log_query",
+	"Sales Request": "crm_ext.sales.access.sales_request_query",
+	"Supplier Qualification": "crm_ext.supply.access.qualification_query_conditions",
+	"Tender": "crm_ext.supply.access.tender_query",
+	"Tender Bid": "crm_ext.supply.access.bid_query",
+	"Tender Log": "crm_ext.supply.access.log_query",
+	"Interaction": "crm_ext.sales.access.interaction_query",
 	# child rows listed on their own follow their parent's row rule (crm_ext.access)
 	"Pipeline Stage Field": "crm_ext.access.child_query",
 	"Pipeline Stage Step": "crm_ext.access.child_query",
@@ -159,22 +159,22 @@ permission_query_conditions = {
 	"Communication": "crm_ext.access.attached_query",
 }
 has_permission = {
-	"Sales Lead": "crm_ext.sales.permissions.sales_lead_has_permission",
-	"Sales Lead Stage Log": "crm_ext.sales.permissions.stage_log_has_permission",
-	"Sales Request": "crm_ext.sales.permissions.sales_request_has_permission",
-	"Supplier Qualification": "crm_ext.supply.permissions.has_qualification_permission",
-	"Tender": "crm_ext.supply.tender_permissions.tender_has_permission",
-	"Tender Bid": "crm_ext.supply.tender_permissions.bid_has_permission",
-	"Tender Log": "crm_ext.supply.tender_permissions.log_has_permission",
-	"Interaction": "crm_ext.sales.permissions.interaction_has_permission",
+	"Sales Lead": "crm_ext.sales.access.sales_lead_has_permission",
+	"Sales Lead Stage Log": "crm_ext.sales.access.stage_log_has_permission",
+	"Sales Request": "crm_ext.sales.access.sales_request_has_permission",
+	"Supplier Qualification": "crm_ext.supply.access.has_qualification_permission",
+	"Tender": "crm_ext.supply.access.tender_has_permission",
+	"Tender Bid": "crm_ext.supply.access.bid_has_permission",
+	"Tender Log": "crm_ext.supply.access.log_has_permission",
+	"Interaction": "crm_ext.sales.access.interaction_has_permission",
 	"Version": "crm_ext.access.attached_permission",
 	"File": "crm_ext.access.attached_permission",
 	"Comment": "crm_ext.access.attached_permission",
 	"Communication": "crm_ext.access.attached_permission",
 }
 has_website_permission = {
-	"Supplier Qualification": "crm_ext.supply.permissions.has_website_permission",
-	"Tender Bid": "crm_ext.supply.tender_permissions.has_website_permission",
+	"Supplier Qualification": "crm_ext.supply.access.qualification_website_permission",
+	"Tender Bid": "crm_ext.supply.access.bid_website_permission",
 }
 
 # Portal (suppliers)

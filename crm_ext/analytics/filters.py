@@ -2,7 +2,7 @@
 
 Every report narrows the leads the same way (company, pipeline, rep, source, campaign, period)
 and applies the same row-level rule as the Sales Lead list: a user who does not see all leads
-(:func:`crm_ext.sales.permissions.sees_all_leads`) sees only the cards they own, created or are
+(:func:`crm_ext.sales.access.sees_all_leads`) sees only the cards they own, created or are
 assigned to (the query-builder twin of ``own_leads_condition``).
 """
 
@@ -13,7 +13,7 @@ from frappe.query_builder.functions import DateFormat
 from frappe.utils import add_days, getdate
 from pypika.terms import Criterion
 
-from crm_ext.sales.permissions import sees_all_leads
+from crm_ext.sales.access import sees_all_leads
 
 Lead = DocType("Sales Lead")
 

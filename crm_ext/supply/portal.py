@@ -2,7 +2,7 @@
 
 Every method runs as the logged-in portal user with Frappe's normal permission checks (the
 Supplier role's permissions on Supplier Qualification, narrowed to the user's own suppliers and
-registrations by ``crm_ext.supply.permissions``), so a supplier can neither see nor change another
+registrations by ``crm_ext.supply.access``), so a supplier can neither see nor change another
 supplier's data, nor change its own questionnaire once submitted.
 """
 
@@ -11,7 +11,7 @@ from frappe import _
 from frappe.model.workflow import apply_workflow
 
 from crm_ext.logic.qualification import DRAFT
-from crm_ext.supply.permissions import suppliers_of_user
+from crm_ext.supply.access import suppliers_of_user
 from crm_ext.supply.portal_files import attach_private_file, find_row, require_login
 from crm_ext.supply.registration import grant_supplier_role
 

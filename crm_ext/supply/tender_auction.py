@@ -20,7 +20,7 @@ from frappe.utils import flt, get_datetime, now_datetime
 
 from crm_ext.logic.tender.auction import AuctionOffer, MinStep, check_auction_offer, extend_end, standings
 from crm_ext.logic.tender.errors import TenderError
-from crm_ext.supply.permissions import is_internal, suppliers_of_user
+from crm_ext.supply.access import is_internal, suppliers_of_user
 from crm_ext.utils import throw
 
 EVENT = "tender_auction"

@@ -1,7 +1,7 @@
 """Bidding: the supplier portal ("My tenders") and the bid actions the desk uses too.
 
 Every method runs as the logged-in user with Frappe's permission checks, narrowed by
-``crm_ext.supply.tender_permissions`` (a supplier reaches only its own bids and the tenders it may
+``crm_ext.supply.access`` (a supplier reaches only its own bids and the tenders it may
 bid on); the Tender Bid controller enforces the bidding window and every bid rule.
 """
 
@@ -9,9 +9,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
-from crm_ext.supply.permissions import is_internal, suppliers_of_user
+from crm_ext.supply.access import is_internal, suppliers_of_user, tenders_for_supplier
 from crm_ext.supply.portal_files import attach_private_file, find_row, require_login
-from crm_ext.supply.tender_permissions import tenders_for_supplier
 from crm_ext.utils.documents import as_procedure
 
 BID = "Tender Bid"

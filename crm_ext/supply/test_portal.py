@@ -6,7 +6,7 @@ import frappe.client
 from frappe.model.workflow import apply_workflow
 
 from crm_ext.supply import portal
-from crm_ext.supply.permissions import suppliers_of_user
+from crm_ext.supply.access import suppliers_of_user
 from crm_ext.supply.sample_data import (
 	fill,
 	make_qualification,

@@ -5,12 +5,18 @@ Frappe saves whatever a client sends through any door (a REST ``PUT``, ``frappe.
 ``set_value`` / ``submit``, a child row's own resource, the form): ``read_only`` only hides a field in
 the form. So each controller declares what only the app's procedures may set, and the server keeps it:
 
-- ``SERVER_FIELDS``: fields of the document (status, opening, scores, money, stage kind, ...). On every
-  save, submit and update after submit they are restored from the stored record (on a new record: reset
-  to their default) unless the save runs as an app procedure (:func:`as_procedure`).
-- ``SERVER_TABLES``: ``{table fieldname: columns}`` restored per row (by row name; a new row gets the
-  columns' defaults), or ``{table fieldname: ALL}``: the whole table restored (rows added, removed or
-  changed by a client are undone).
+- ``SERVER_FIELDS[doctype]``: fields of the document (status, opening, scores, money, stage kind,
+  ...). On every save, submit and update after submit they are restored from the stored record (on a
+  new record: reset to their default) unless the save runs as an app procedure (:func:`as_procedure`).
+- ``SERVER_TABLES[doctype]``: ``{table fieldname: columns}`` restored per row (by row name; a new row
+  gets the columns' defaults), or ``{table fieldname: ALL}``: the whole table restored (rows added,
+  removed or changed by a client are undone).
+- ``TRANSITION_FIELDS[doctype]``: a workflow state, not restored but checked by the controller as a
+  transition allowed to the user.
+
+The declarations live in the access module of each side (``crm_ext.sales.access``,
+``crm_ext.supply.access``), beside the row rules, so the whole security model of a side reads on
+one screen.
 - The standard columns that decide access (``owner``, ``creation``, ``_assign``, ...) are restored on
   every save of an existing record, whoever saves it: Frappe would otherwise write back what was sent.
 
@@ -81,8 +87,25 @@ def default_value(doc, fieldname: str):
 	return None
 
 
+SIDES = ("crm_ext.sales.access", "crm_ext.supply.access")
+
+
+def declared(doctype: str) -> tuple[tuple[str, ...], dict]:
+	"""(server fields, server tables) of ``doctype`` from the access module of its side."""
+	fields: tuple[str, ...] = ()
+	tables: dict = {}
+	for side in SIDES:
+		module = frappe.get_module(side)
+		fields += module.SERVER_FIELDS.get(doctype, ())
+		tables.update(module.SERVER_TABLES.get(doctype, {}))
+	return fields, tables
+
+
 def restore_server_fields(doc) -> None:
-	"""Undo a client's changes to what only the app's procedures set (see the module docstring)."""
+	"""Undo a client's changes to what only the app's procedures set (see the module docstring).
+
+	A new record is reset when ``insert`` starts, before any controller method has run (they may
+	set server fields themselves); a stored one when it is saved, before ``validate``."""
 	before = None if doc.is_new() else doc.get_doc_before_save()
 	if before is not None:
 		for fieldname in STANDARD_SERVER_FIELDS:
@@ -90,9 +113,10 @@ def restore_server_fields(doc) -> None:
 				doc.set(fieldname, before.get(fieldname))
 	if doc.flags.server_action:
 		return
-	for fieldname in doc.SERVER_FIELDS:
+	fields, tables = declared(doc.doctype)
+	for fieldname in fields:
 		doc.set(fieldname, before.get(fieldname) if before is not None else default_value(doc, fieldname))
-	for table, columns in doc.SERVER_TABLES.items():
+	for table, columns in tables.items():
 		stored = list(before.get(table) or []) if before is not None else []
 		if columns == ALL:
 			doc.set(table, [row.as_dict() for row in stored])
@@ -128,19 +152,19 @@ def check_text_lengths(doc) -> None:
 
 
 class AppDocument(Document):
-	"""A document of the app: ``SERVER_FIELDS`` / ``SERVER_TABLES`` are the server's alone."""
-
-	SERVER_FIELDS: tuple[str, ...] = ()
-	SERVER_TABLES: dict[str, tuple[str, ...] | str] = {}
-	# Fields that move through a workflow: not restored, but every change is checked by the controller
-	# as a transition allowed to the user (declared so that the static checks know who guards them).
-	TRANSITION_FIELDS: tuple[str, ...] = ()
+	"""A document of the app: its declared server fields are the server's alone."""
 
 	# {fieldname: characters}: tighter limits than the column for text the public can fill
 	TEXT_LIMITS: dict[str, int] = {}
 
+	def insert(self, *args, **kwargs):
+		if self.is_new():
+			restore_server_fields(self)
+		return super().insert(*args, **kwargs)
+
 	def before_validate(self):
-		restore_server_fields(self)
+		if not self.is_new():
+			restore_server_fields(self)
 		check_text_lengths(self)
 
 	def before_update_after_submit(self):

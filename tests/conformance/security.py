@@ -2,10 +2,12 @@
 
 - Every controller is an ``AppDocument`` (documents) or an ``AppRow`` (child tables): Frappe saves
   whatever a client sends, so only these bases keep server fields and child rows safe.
-- Every ``read_only`` field (no ``fetch_from``) is declared server-owned: in the controller's
-  ``SERVER_FIELDS`` (or ``TRANSITION_FIELDS``, a workflow state the controller checks), a ``read_only`` table as ``SERVER_TABLES[table] = ALL``, a ``read_only`` column of
-  a child table in its parent's ``SERVER_TABLES[table]`` (or the table ``ALL``). Read-only in the
-  form is not protection; the declaration is.
+- Every ``read_only`` field (no ``fetch_from``) is declared server-owned in the access module of a
+  side (``crm_ext/sales/access.py``, ``crm_ext/supply/access.py``): in ``SERVER_FIELDS[doctype]`` (or
+  ``TRANSITION_FIELDS[doctype]``, a workflow state the controller checks), a ``read_only`` table as
+  ``SERVER_TABLES[doctype][table] = ALL``, a ``read_only`` column of a child table in its parent's
+  ``SERVER_TABLES[doctype][table]`` (or the table ``ALL``). Read-only in the form is not protection;
+  the declaration is. Every declared field exists.
 - Every child doctype of the app is listed under ``permission_query_conditions`` with
   ``crm_ext.access.child_query`` (its rows follow its parent's row rule when listed on their own).
 - Every ``has_permission`` hook of an app doctype answers True or False on every path: Frappe v16
@@ -19,6 +21,7 @@ from .dotted_paths import module_file, read_hooks
 from .problems import Problem
 
 BASES = {False: "AppDocument", True: "AppRow"}
+SIDES = ("crm_ext/sales/access.py", "crm_ext/supply/access.py")
 CHILD_QUERY = "crm_ext.access.child_query"
 LAYOUT_TYPES = {"Section Break", "Column Break", "Tab Break", "HTML", "Button", "Heading", "Fold", "Image"}
 TABLE_TYPES = {"Table", "Table MultiSelect"}
@@ -40,14 +43,33 @@ def _controller(app_root: Path, doc: dict) -> tuple[Path, ast.ClassDef | None]:
 	return py, next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
 
 
-def _class_literal(cls: ast.ClassDef, name: str):
-	"""A class attribute's literal value (``ALL`` read as "*"), or None when absent."""
-	for node in cls.body:
-		if isinstance(node, ast.Assign) and any(
-			isinstance(t, ast.Name) and t.id == name for t in node.targets
-		):
-			return _literal(node.value)
-	return None
+def side_declarations(app_root: Path) -> tuple[dict, dict, list[Problem]]:
+	"""{doctype: declared server fields (incl. transition fields)}, {doctype: {table: columns}}."""
+	fields: dict[str, tuple] = {}
+	tables: dict[str, dict] = {}
+	problems: list[Problem] = []
+	for rel in SIDES:
+		path = app_root / rel
+		if not path.exists():
+			continue
+		for node in ast.parse(path.read_text()).body:
+			if not (isinstance(node, ast.Assign | ast.AnnAssign)):
+				continue
+			target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+			name = getattr(target, "id", None)
+			if name not in ("SERVER_FIELDS", "SERVER_TABLES", "TRANSITION_FIELDS") or node.value is None:
+				continue
+			try:
+				value = _literal(node.value)
+			except ValueError:
+				problems.append(Problem(rel, f"{name} must be a literal dict of doctype -> fields."))
+				continue
+			for doctype, declared in value.items():
+				if name == "SERVER_TABLES":
+					tables.setdefault(doctype, {}).update(declared)
+				else:
+					fields[doctype] = fields.get(doctype, ()) + tuple(declared)
+	return fields, tables, problems
 
 
 def _literal(node):
@@ -73,7 +95,6 @@ def read_only_fields(doc: dict) -> list[dict]:
 
 def check_security(app_root: Path, doctypes: dict) -> list[Problem]:
 	problems: list[Problem] = []
-	declared: dict[str, tuple[tuple, dict]] = {}
 	for doc in doctypes.values():
 		py, cls = _controller(app_root, doc)
 		if cls is None:
@@ -88,15 +109,26 @@ def check_security(app_root: Path, doctypes: dict) -> list[Problem]:
 					"it keeps server fields and child rows safe from every door.",
 				)
 			)
-		declared[doc["name"]] = (
-			(_class_literal(cls, "SERVER_FIELDS") or ()) + (_class_literal(cls, "TRANSITION_FIELDS") or ()),
-			_class_literal(cls, "SERVER_TABLES") or {},
-		)
 
+	all_fields, all_tables, side_problems = side_declarations(app_root)
+	problems += side_problems
+	for doctype in sorted(set(all_fields) | set(all_tables)):
+		if doctype not in doctypes:
+			problems.append(
+				Problem(SIDES[0], f"server fields are declared for {doctype!r}, no doctype of the app.")
+			)
+			continue
+		names = {df.get("fieldname") for df in doctypes[doctype].get("fields") or []}
+		missing = [f for f in all_fields.get(doctype, ()) if f not in names]
+		missing += [t for t in all_tables.get(doctype, {}) if t not in names]
+		if missing:
+			problems.append(
+				Problem(doctypes[doctype]["__path"], f"declared server fields {missing} are not fields here.")
+			)
 	for doc in doctypes.values():
 		if doc.get("istable"):
 			continue
-		fields, tables = declared.get(doc["name"], ((), {}))
+		fields, tables = all_fields.get(doc["name"], ()), all_tables.get(doc["name"], {})
 		path = doc["__path"]
 		for df in read_only_fields(doc):
 			name = df["fieldname"]
@@ -109,7 +141,10 @@ def check_security(app_root: Path, doctypes: dict) -> list[Problem]:
 					)
 			elif name not in fields:
 				problems.append(
-					Problem(path, f"read-only field {name!r} must be in the controller's SERVER_FIELDS.")
+					Problem(
+						path,
+						f"read-only field {name!r} must be declared in SERVER_FIELDS[{doc['name']!r}] (access module of its side).",
+					)
 				)
 		for df in doc.get("fields") or []:
 			if df.get("fieldtype") not in TABLE_TYPES or df.get("options") not in doctypes:

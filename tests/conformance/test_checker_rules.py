@@ -278,8 +278,10 @@ def test_read_only_field_must_be_declared_server_owned(app):
 	doc["fields"].append({"fieldname": "status", "fieldtype": "Data", "label": "Status", "read_only": 1})
 	set_widget(app, doc)
 	assert "SERVER_FIELDS" in only_problem(app, "'status'")
-	set_controller(app, "widget", 'class Widget(AppDocument):\n\tSERVER_FIELDS = ("status",)\n')
+	write(app, "crm_ext/sales/access.py", 'SERVER_FIELDS = {"Widget": ("status",)}\n')
 	assert not messages(app)
+	write(app, "crm_ext/sales/access.py", 'SERVER_FIELDS = {"Widget": ("status", "nothing")}\n')
+	assert "'nothing'" in only_problem(app, "are not fields")
 
 
 def test_read_only_child_column_must_be_declared_on_the_parent(app):
@@ -287,7 +289,7 @@ def test_read_only_child_column_must_be_declared_on_the_parent(app):
 	line["fields"].append({"fieldname": "amount", "fieldtype": "Currency", "label": "Amount", "read_only": 1})
 	(app / "crm_ext/crm_ext/doctype/widget_line/widget_line.json").write_text(json.dumps(line))
 	assert "SERVER_TABLES['lines']" in only_problem(app, "'amount'")
-	set_controller(app, "widget", 'class Widget(AppDocument):\n\tSERVER_TABLES = {"lines": ALL}\n')
+	write(app, "crm_ext/supply/access.py", 'SERVER_TABLES = {"Widget": {"lines": ALL}}\n')
 	assert not messages(app)
 
 

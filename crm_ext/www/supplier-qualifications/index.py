@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_ext.supply.permissions import suppliers_of_user
+from crm_ext.supply.access import suppliers_of_user
 from crm_ext.supply.portal import my_qualifications, open_templates
 
 no_cache = 1

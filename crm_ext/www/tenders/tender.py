@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
-from crm_ext.supply.permissions import suppliers_of_user
+from crm_ext.supply.access import suppliers_of_user
 from crm_ext.supply.portal_files import require_login
 from crm_ext.supply.tender_portal import tender_attachments
 

@@ -54,8 +54,6 @@ class Interaction(AppDocument):
 		summary: DF.TextEditor | None
 	# end: auto-generated types
 
-	SERVER_FIELDS = ("end_time", "reference_title", "subject", "follow_up", "follow_up_event")
-
 	def validate(self):
 		self.clear_fields_of_other_types()
 		self.set_defaults()

@@ -7,10 +7,10 @@ import frappe
 from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime, today
 
 from crm_ext.api.telephony import record_call
+from crm_ext.sales.access import interaction_query
 from crm_ext.sales.follow_ups import create_follow_up, roll_over_follow_ups, send_follow_up_digests
 from crm_ext.sales.handover import handover
 from crm_ext.sales.interactions import log_interaction, timeline_content
-from crm_ext.sales.permissions import interaction_query
 from crm_ext.sales.timeline import log_on_lead
 from crm_ext.testing import CRMTestCase, make_customer, make_pipeline, make_sales_lead, make_user
 

@@ -42,8 +42,6 @@ class PipelineStage(AppDocument):
 		stale_after_days: DF.Int
 	# end: auto-generated types
 
-	SERVER_TABLES = {"required_fields": ("label",)}
-
 	def validate(self):
 		self.stage_name = (self.stage_name or "").strip()
 		self.probability = stage_default_probability(self.kind, flt(self.probability))

@@ -105,26 +105,6 @@ class SalesLead(AppDocument):
 		whatsapp: DF.Data | None
 	# end: auto-generated types
 
-	# Set by the app's procedures only (stage rules, first-contact clock, follow-ups, the ledger).
-	SERVER_FIELDS = (
-		"title",
-		"stage_kind",
-		"probability",
-		"stage_entered_on",
-		"first_contact_due",
-		"first_contacted_on",
-		"first_contact_escalated",
-		"last_contact_on",
-		"next_step",
-		"next_step_status",
-		"payment_status",
-		"invoiced_amount",
-		"paid_amount",
-		"outstanding_amount",
-		"overdue_amount",
-		"money_updated_on",
-	)
-
 	def before_insert(self):
 		self.check_for_open_twin()
 		self.set_first_contact_due()

@@ -4,9 +4,9 @@
 import frappe
 from frappe.utils import add_to_date, get_datetime, now_datetime
 
+from crm_ext.sales.access import sales_lead_query
 from crm_ext.sales.dedupe import DuplicateLeadError
 from crm_ext.sales.first_contact import check_first_contact, overdue_leads
-from crm_ext.sales.permissions import sales_lead_query
 from crm_ext.testing import CRMTestCase, make_customer, make_pipeline, make_sales_lead, make_user
 
 PIPE = "_Test Pipeline"

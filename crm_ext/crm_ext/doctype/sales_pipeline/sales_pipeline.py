@@ -23,8 +23,6 @@ class SalesPipeline(AppDocument):
 		stages_html: DF.HTML | None
 	# end: auto-generated types
 
-	SERVER_FIELDS = ("kanban_board",)
-
 	def validate(self):
 		self.pipeline_name = (self.pipeline_name or "").strip()
 

@@ -51,9 +51,6 @@ class SalesRequest(AppDocument):
 		utm_source: DF.Data | None
 	# end: auto-generated types
 
-	# The outcome of the intake: set by it, never by the sender.
-	SERVER_FIELDS = ("sales_lead", "outcome", "received_on", "received_via")
-
 	def validate(self):
 		if not self.is_new():
 			return

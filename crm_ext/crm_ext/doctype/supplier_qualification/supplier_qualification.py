@@ -8,8 +8,8 @@ from frappe.utils import cint, flt, getdate, nowdate
 from crm_ext.logic import qualification as rules
 from crm_ext.logic.errors import LogicError
 from crm_ext.supply import registration
+from crm_ext.supply.access import is_internal
 from crm_ext.supply.item_groups import outside_groups
-from crm_ext.supply.permissions import is_internal
 from crm_ext.supply.rows import (
 	answer_from_row,
 	criterion_from_answer_row,
@@ -85,39 +85,6 @@ class SupplierQualification(AppDocument):
 		valid_until: DF.Date | None
 		website: DF.Data | None
 	# end: auto-generated types
-
-	# The result and the rules: computed by the app, copied from the template, set by the review.
-	SERVER_FIELDS = (
-		"title",
-		"score",
-		"pass_score",
-		"knock_out_failed",
-		"qualified_on",
-		"valid_until",
-		"expiry_notice_sent_on",
-		"is_registration",
-		"registration_user",
-		"reviewed_by",
-		"approved_by",
-	)
-	# Moves only along the review workflow: every change is checked as a transition, whatever the door.
-	TRANSITION_FIELDS = ("status",)
-	SERVER_TABLES = {
-		"answers": (
-			"criterion_key",
-			"question",
-			"answer_type",
-			"knock_out",
-			"weight",
-			"help_text",
-			"choice_options",
-			"target_value",
-			"zero_value",
-			"scoring_curve",
-			"points",
-		),
-		"documents": ("expiry_required",),
-	}
 
 	def validate(self):
 		self.check_party()

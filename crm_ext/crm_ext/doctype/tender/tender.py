@@ -9,7 +9,7 @@ from crm_ext.logic.tender.auction import MinStep
 from crm_ext.logic.tender.errors import TenderError
 from crm_ext.logic.tender.scoring import Weights
 from crm_ext.utils import throw
-from crm_ext.utils.documents import ALL, AppDocument
+from crm_ext.utils.documents import AppDocument
 
 # What bidders rely on: frozen once the tender is published (the deadline moves only through
 # "Extend Deadline", which logs and notifies).
@@ -93,20 +93,6 @@ class Tender(AppDocument):
 		weight_price: DF.Float
 		weight_qualification: DF.Float
 	# end: auto-generated types
-
-	# The procedure's own record: status, opening, evaluation, award and money from the ledger.
-	SERVER_FIELDS = (
-		"status",
-		"opened_by",
-		"opened_on",
-		"exchange_rate_date",
-		"ordered_amount",
-		"invoiced_amount",
-		"paid_amount",
-		"savings",
-		"log_head_hash",
-	)
-	SERVER_TABLES = {"evaluations": ALL, "awards": ALL, "suppliers": ("notified_on",)}
 
 	def validate(self):
 		self.check_frozen_after_publication()

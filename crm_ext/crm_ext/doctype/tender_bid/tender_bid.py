@@ -8,7 +8,7 @@ from frappe.utils import flt, get_datetime, now_datetime
 from crm_ext.logic.tender import bid_rules
 from crm_ext.logic.tender.errors import TenderError
 from crm_ext.supply import tender_auction, tender_log, tenders
-from crm_ext.supply.permissions import is_internal, suppliers_of_user
+from crm_ext.supply.access import is_internal, suppliers_of_user
 from crm_ext.utils import throw
 from crm_ext.utils.documents import AppDocument
 
@@ -47,13 +47,6 @@ class TenderBid(AppDocument):
 		tender_title: DF.Data | None
 		total: DF.Currency
 	# end: auto-generated types
-
-	# Set by the bid actions (submit, withdraw, offer) and re-derived from the tender on every save.
-	SERVER_FIELDS = ("status", "submitted_on", "revision", "bid_digest", "total")
-	SERVER_TABLES = {
-		"items": ("tender_item", "item_code", "description", "requested_qty", "uom", "amount"),
-		"answers": ("question_id", "question", "mandatory"),
-	}
 
 	def validate(self):
 		self.load_tender()

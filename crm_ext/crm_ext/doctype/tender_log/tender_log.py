@@ -40,19 +40,6 @@ class TenderLog(AppDocument):
 		user: DF.Link | None
 	# end: auto-generated types
 
-	SERVER_FIELDS = (
-		"tender",
-		"seq",
-		"event",
-		"logged_at",
-		"user",
-		"supplier",
-		"bid",
-		"payload",
-		"prev_hash",
-		"hash",
-	)
-
 	def validate(self):
 		"""Entries are appended by the tender procedures (``crm_ext.supply.tender_log.append``) and
 		never changed: the hash chain would show it, so no door may try."""

@@ -27,7 +27,36 @@ SEE_ALL_ROLES = frozenset(
 )
 CARD = "Sales Lead"
 INTERACTION_PARTIES = ("Customer", "Supplier")
-READ_LIKE = frozenset({"read", "select", "print", "email", "report", "export"})
+
+# --- what only the sales procedures set (crm_ext.utils.documents) ------------------------------
+
+SERVER_FIELDS = {
+	# stage rules, first-contact clock, follow-ups, the ledger
+	"Sales Lead": (
+		"title",
+		"stage_kind",
+		"probability",
+		"stage_entered_on",
+		"first_contact_due",
+		"first_contacted_on",
+		"first_contact_escalated",
+		"last_contact_on",
+		"next_step",
+		"next_step_status",
+		"payment_status",
+		"invoiced_amount",
+		"paid_amount",
+		"outstanding_amount",
+		"overdue_amount",
+		"money_updated_on",
+	),
+	# the outcome of the intake, never the sender's
+	"Sales Request": ("sales_lead", "outcome", "received_on", "received_via"),
+	"Interaction": ("end_time", "reference_title", "subject", "follow_up", "follow_up_event"),
+	"Sales Pipeline": ("kanban_board",),
+}
+SERVER_TABLES = {"Pipeline Stage": {"required_fields": ("label",)}}
+TRANSITION_FIELDS: dict[str, tuple[str, ...]] = {}
 
 
 def sees_all_leads(user: str) -> bool:
