@@ -1,0 +1,215 @@
+"""The expected answer of every cell of the access matrix: written down from the security model
+(README, "Security model"), not read off the code. Pure data: tier 1 reads it too.
+
+A record's readers see it through every door (REST GET and list, frappe.client.get_list / get_count /
+get_value, report view, link search, print where the role may print, its private files); everyone
+else gets a 403 or sees nothing. Its writers may change a plain field (200, or the business refusal
+given); nobody changes a server-owned field. A child row is read exactly where its parent is, and is
+never written, created or deleted on its own.
+"""
+
+# persona -> (roles, user type)
+PERSONAS = {
+	"guest": ((), "Website User"),
+	"supplier_a": (("Supplier",), "Website User"),
+	"supplier_b": (("Supplier",), "Website User"),
+	"sales_a": (("Sales User",), "System User"),
+	"sales_b": (("Sales User",), "System User"),
+	"sales_manager": (("Sales Manager", "Sales User"), "System User"),
+	"purchase_user": (("Purchase User",), "System User"),
+	"purchase_manager": (("Purchase Manager", "Purchase User"), "System User"),
+	"accounts_user": (("Accounts User",), "System User"),
+	"crm_intake": (("CRM Intake",), "System User"),
+}
+
+SALES_SEE_ALL = frozenset({"sales_manager", "accounts_user"})
+SALES_TEAM = frozenset({"sales_a", "sales_b", "sales_manager"})
+BUYERS = frozenset({"purchase_user", "purchase_manager"})
+NOBODY: frozenset[str] = frozenset()
+
+# record key -> doctype
+RECORDS = {
+	"lead_a": "Sales Lead",
+	"lead_b": "Sales Lead",
+	"stage_log_a": "Sales Lead Stage Log",
+	"stage_log_b": "Sales Lead Stage Log",
+	"request_a": "Sales Request",
+	"interaction_a": "Interaction",
+	"interaction_b": "Interaction",
+	"interaction_customer": "Interaction",
+	"pipeline": "Sales Pipeline",
+	"stage_quote": "Pipeline Stage",
+	"lost_reason": "Sales Lead Lost Reason",
+	"settings": "CRM Ext Settings",
+	"template": "Qualification Template",
+	"qualification_a": "Supplier Qualification",
+	"qualification_b": "Supplier Qualification",
+	"tender_sealed": "Tender",
+	"tender_opened": "Tender",
+	"bid_sealed_a": "Tender Bid",
+	"bid_sealed_b": "Tender Bid",
+	"bid_opened_a": "Tender Bid",
+	"bid_opened_b": "Tender Bid",
+	"log_published": "Tender Log",
+	"log_bid_sealed_a": "Tender Log",
+	"log_bid_opened_a": "Tender Log",
+}
+
+# child row key -> (doctype, parent record key)
+ROWS = {
+	"stage_field": ("Pipeline Stage Field", "stage_quote"),
+	"stage_step": ("Pipeline Stage Step", "stage_quote"),
+	"criterion": ("Qualification Criterion", "template"),
+	"template_group": ("Qualification Item Group", "template"),
+	"required_document": ("Qualification Required Document", "template"),
+	**{
+		f"{key}_{side}": (doctype, f"qualification_{side}")
+		for side in ("a", "b")
+		for key, doctype in (
+			("answer", "Supplier Qualification Answer"),
+			("document", "Supplier Qualification Document"),
+			("qualification_group", "Qualification Item Group"),
+			("signatory", "Supplier Qualification Signatory"),
+			("contact", "Supplier Qualification Contact"),
+		)
+	},
+	**{
+		f"{key}_{state}": (doctype, f"tender_{state}")
+		for state in ("sealed", "opened")
+		for key, doctype in (
+			("tender_item", "Tender Item"),
+			("tender_supplier", "Tender Supplier"),
+			("tender_currency", "Tender Currency"),
+			("tender_incoterm", "Tender Incoterm"),
+			("tender_question", "Tender Question"),
+		)
+	},
+	"evaluation": ("Tender Evaluation", "tender_opened"),
+	"award_line": ("Tender Award Line", "tender_opened"),
+	"bid_item_sealed_a": ("Tender Bid Item", "bid_sealed_a"),
+	"bid_answer_sealed_a": ("Tender Bid Answer", "bid_sealed_a"),
+	"bid_item_opened_b": ("Tender Bid Item", "bid_opened_b"),
+	"bid_answer_opened_b": ("Tender Bid Answer", "bid_opened_b"),
+}
+
+READERS = {
+	"lead_a": SALES_SEE_ALL | {"sales_a"},
+	"lead_b": SALES_SEE_ALL | {"sales_b"},
+	"stage_log_a": frozenset({"sales_a", "sales_manager"}),
+	"stage_log_b": frozenset({"sales_b", "sales_manager"}),
+	"request_a": frozenset({"sales_a", "sales_manager"}),
+	"interaction_a": SALES_SEE_ALL | {"sales_a"},
+	"interaction_b": SALES_SEE_ALL | {"sales_b"},
+	# an interaction on a customer: whoever may read customers (and interactions)
+	"interaction_customer": SALES_TEAM | {"accounts_user"},
+	"pipeline": SALES_TEAM | {"accounts_user"},
+	"stage_quote": SALES_TEAM | {"accounts_user"},
+	"lost_reason": SALES_TEAM | {"accounts_user"},
+	"settings": SALES_TEAM | BUYERS | {"accounts_user"},
+	"template": BUYERS,
+	"qualification_a": BUYERS | {"supplier_a"},
+	"qualification_b": BUYERS | {"supplier_b"},
+	# suppliers reach tenders only through the portal pages, never the Tender document
+	"tender_sealed": BUYERS,
+	"tender_opened": BUYERS,
+	# sealed until the opening: its supplier only
+	"bid_sealed_a": frozenset({"supplier_a"}),
+	"bid_sealed_b": frozenset({"supplier_b"}),
+	"bid_opened_a": BUYERS | {"supplier_a"},
+	"bid_opened_b": BUYERS | {"supplier_b"},
+	"log_published": BUYERS,
+	"log_bid_sealed_a": NOBODY,
+	"log_bid_opened_a": BUYERS,
+}
+
+# record key -> {persona: status of a plain change}; everyone else: 403
+WRITERS = {
+	"lead_a": {"sales_a": 200, "sales_manager": 200},
+	"lead_b": {"sales_b": 200, "sales_manager": 200},
+	"interaction_a": {"sales_a": 200, "sales_manager": 200},
+	"interaction_b": {"sales_b": 200, "sales_manager": 200},
+	"interaction_customer": {"sales_a": 200, "sales_b": 200, "sales_manager": 200},
+	"pipeline": {"sales_manager": 200},
+	"stage_quote": {"sales_manager": 200},
+	"lost_reason": {"sales_manager": 200},
+	"template": {"purchase_manager": 200},
+	"qualification_a": {"supplier_a": 200, "purchase_user": 200, "purchase_manager": 200},
+	"qualification_b": {"supplier_b": 200, "purchase_user": 200, "purchase_manager": 200},
+	"tender_sealed": {"purchase_user": 200, "purchase_manager": 200},
+	"tender_opened": {"purchase_user": 200, "purchase_manager": 200},
+	"bid_sealed_a": {"supplier_a": 200},
+	"bid_sealed_b": {"supplier_b": 200},
+	# its supplier may not change it after the deadline: a business refusal, not a 403
+	"bid_opened_a": {"supplier_a": 417},
+	"bid_opened_b": {"supplier_b": 417},
+}
+
+# doctype -> a plain field change (PUT body)
+PLAIN_CHANGE = {
+	"Sales Lead": {"job_title": "AM checked"},
+	"Sales Lead Stage Log": {"days_in_from_stage": 3},
+	"Sales Request": {"organization": "AM checked"},
+	"Interaction": {"outcome": "AM checked"},
+	"Sales Pipeline": {"description": "AM checked"},
+	"Pipeline Stage": {"stale_after_days": 9},
+	"Sales Lead Lost Reason": {"description": "AM checked"},
+	"CRM Ext Settings": {"shipments_period_days": 91},
+	"Qualification Template": {"description": "AM checked"},
+	"Supplier Qualification": {"website": "https://am.example.com"},
+	"Tender": {"title": "_AM checked"},
+	"Tender Bid": {"notes": "AM checked"},
+	"Tender Log": {"payload": "{}"},
+}
+
+# doctype -> personas whose create passes the permission check (others: 403)
+CREATORS = {
+	"Sales Lead": SALES_TEAM,
+	"Sales Lead Stage Log": NOBODY,
+	"Sales Request": frozenset({"sales_manager", "crm_intake"}),
+	"Interaction": SALES_TEAM | BUYERS,
+	"Sales Pipeline": frozenset({"sales_manager"}),
+	"Pipeline Stage": frozenset({"sales_manager"}),
+	"Sales Lead Lost Reason": frozenset({"sales_manager"}),
+	"Qualification Template": frozenset({"purchase_manager"}),
+	"Supplier Qualification": BUYERS | {"supplier_a", "supplier_b"},
+	"Tender": BUYERS,
+	"Tender Bid": frozenset({"supplier_a", "supplier_b"}),
+	"Tender Log": NOBODY,
+}
+
+# record key -> personas whose delete passes the permission check (others: 403, nothing deleted)
+DELETERS = {
+	"lead_a": frozenset({"sales_manager"}),
+	"lead_b": frozenset({"sales_manager"}),
+	"interaction_a": frozenset({"sales_manager"}),
+	"interaction_b": frozenset({"sales_manager"}),
+	"interaction_customer": frozenset({"sales_manager"}),
+	"pipeline": frozenset({"sales_manager"}),
+	"stage_quote": frozenset({"sales_manager"}),
+	"lost_reason": frozenset({"sales_manager"}),
+	"template": frozenset({"purchase_manager"}),
+	"qualification_a": frozenset({"purchase_manager"}),
+	"qualification_b": frozenset({"purchase_manager"}),
+	"tender_sealed": frozenset({"purchase_manager"}),
+	"tender_opened": frozenset({"purchase_manager"}),
+}
+
+# doctype -> roles whose readers may also print it (the print door is checked for these doctypes)
+PRINTABLE = {
+	"Sales Lead": SALES_SEE_ALL | SALES_TEAM,
+	"Interaction": SALES_SEE_ALL | SALES_TEAM | BUYERS,
+	"Supplier Qualification": BUYERS | {"supplier_a", "supplier_b"},
+	"Tender": BUYERS,
+	"Tender Bid": BUYERS | {"supplier_a", "supplier_b"},
+}
+
+
+def readers(key: str) -> frozenset[str]:
+	"""Who reads a record or a child row (a row: exactly its parent's readers)."""
+	if key in ROWS:
+		return readers(ROWS[key][1])
+	return frozenset(READERS[key])
+
+
+def doctype_of(key: str) -> str:
+	return ROWS[key][0] if key in ROWS else RECORDS[key]
