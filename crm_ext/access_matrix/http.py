@@ -28,6 +28,22 @@ class Answer:
 		return self.body.get("message") if isinstance(self.body, dict) else None
 
 	@property
+	def summary(self) -> str:
+		"""The status and what the server said, short."""
+		if not isinstance(self.body, dict):
+			return f"{self.status} {self.text[:120]!r}"
+		said = self.body.get("exc_type") or ""
+		messages = self.body.get("_server_messages")
+		if messages:
+			try:
+				said += " " + "; ".join(json.loads(m).get("message", "") for m in json.loads(messages))
+			except (ValueError, AttributeError):
+				said += " " + messages[:120]
+		if not said:
+			said = json.dumps(self.body.get("message", self.body.get("data")), default=str)[:160]
+		return f"{self.status} {said.strip()[:240]}"
+
+	@property
 	def data(self):
 		return self.body.get("data") if isinstance(self.body, dict) else None
 

@@ -51,7 +51,7 @@ class AccessMatrixCase(IntegrationTestCase):
 
 	def expect(self, ok: bool, cell: str, answer) -> None:
 		if not ok:
-			self.wrong.append(f"{cell}: got {answer.status} {answer.text[:160]!r}")
+			self.wrong.append(f"{cell}: got {answer.summary}")
 
 	def report(self) -> None:
 		if self.wrong:
