@@ -36,7 +36,20 @@ class World:
 	def name(self, key: str) -> str:
 		if key in self.records:
 			return self.records[key][1]
-		return self.rows[key][1]
+		# a row is found again by its place (a save may give the parent's rows new names)
+		doctype, first_name, parent_key = self.rows[key]
+		parent_doctype, parent = self.records[parent_key]
+		table = next(
+			df.fieldname for df in frappe.get_meta(parent_doctype).get_table_fields() if df.options == doctype
+		)
+		names = frappe.get_all(
+			doctype,
+			filters={"parent": parent, "parenttype": parent_doctype, "parentfield": table},
+			pluck="name",
+			order_by="idx asc",
+			limit=1,
+		)
+		return names[0] if names else first_name
 
 
 # --- personas -----------------------------------------------------------------------------------
@@ -86,7 +99,9 @@ def make_pipeline() -> None:
 					"kind": kind,
 					"probability": probability,
 					"required_fields": [{"fieldname": "expected_amount"}] if stage == "Quote" else [],
-					"sequence_steps": [{"step_text": "Call back", "due_after_hours": 24}] if stage == "Quote" else [],
+					"sequence_steps": [{"step_text": "Call back", "due_after_hours": 24}]
+					if stage == "Quote"
+					else [],
 				}
 			).insert()
 
