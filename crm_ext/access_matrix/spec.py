@@ -213,3 +213,120 @@ def readers(key: str) -> frozenset[str]:
 
 def doctype_of(key: str) -> str:
 	return ROWS[key][0] if key in ROWS else RECORDS[key]
+
+
+# --- whitelisted methods --------------------------------------------------------------------------
+
+
+class Call:
+	"""Who may call a whitelisted method, with which verb, on which arguments ("@key": a name in the
+	world). Every other persona gets a 403 from the right check, which comes first; a persona in
+	``allowed`` gets ``status`` (None: anything but a 403). Arguments are chosen so that an allowed
+	call leaves the world as it is (it fails on the record's state after the right check, or is
+	idempotent)."""
+
+	def __init__(self, verb: str, allowed, args: dict, status: int | None = None, guest: int = 403):
+		self.verb = verb
+		self.allowed = frozenset(allowed)
+		self.args = args
+		self.status = status
+		self.guest = guest  # what the guest gets (the intake endpoints answer 401 without a token)
+
+
+CARD_WRITERS_A = frozenset({"sales_a", "sales_manager"})
+SUPPLIER_A = frozenset({"supplier_a"})
+EVERY_SUPPLIER = frozenset({"supplier_a", "supplier_b"})
+PDF = "data:text/plain;base64,QU0="
+
+METHODS = {
+	# --- sales
+	"crm_ext.accounts.make.make_quotation": Call("POST", CARD_WRITERS_A, {"source_name": "@lead_a"}),
+	"crm_ext.accounts.make.make_sales_order": Call("POST", CARD_WRITERS_A, {"source_name": "@lead_a"}),
+	"crm_ext.accounts.make.make_sales_invoice": Call("POST", CARD_WRITERS_A, {"source_name": "@lead_a"}),
+	"crm_ext.accounts.receivables.get_customer_health": Call(
+		"GET", SALES_TEAM | {"accounts_user"}, {"customer": "@customer"}
+	),
+	"crm_ext.analytics.cards.receivables_overdue_share": Call("GET", SALES_TEAM | {"accounts_user"}, {}),
+	"crm_ext.analytics.segments.tag_customers": Call(
+		"POST", {"sales_manager"}, {"filters": {"company": "_AM no such company"}}
+	),
+	"crm_ext.api.intake.submit_request": Call(
+		"POST",
+		{"sales_manager", "crm_intake"},
+		{"email": "am-intake@example.com", "name": "_AM Intake"},
+		guest=401,
+	),
+	"crm_ext.api.telephony.record_call": Call(
+		"POST",
+		{"sales_manager", "crm_intake"},
+		{"phone": "+49 30 5559999", "direction": "Incoming"},
+		guest=401,
+	),
+	"crm_ext.sales.conversion.convert_to_customer": Call("POST", CARD_WRITERS_A, {"sales_lead": "@lead_a"}),
+	"crm_ext.sales.handover.handover": Call(
+		"POST", {"sales_manager"}, {"from_user": "@intake_user", "to_users": "@sales_a_user"}
+	),
+	"crm_ext.sales.interactions.log_interaction": Call(
+		"POST",
+		CARD_WRITERS_A,
+		{
+			"reference_doctype": "Sales Lead",
+			"reference_name": "@lead_a",
+			"interaction_type": "Note",
+			"summary": "_AM",
+		},
+	),
+	"crm_ext.sales.merge.merge_leads": Call(
+		"POST", {"sales_manager"}, {"source": "@lead_a", "target": "@lead_a"}
+	),
+	"crm_ext.sales.pipeline.recreate_default_pipeline": Call("POST", NOBODY, {}),
+	# --- supply: qualification
+	"crm_ext.supply.eligibility.get_supplier_eligibility": Call(
+		"GET", BUYERS, {"supplier": "@supplier_name_a"}
+	),
+	"crm_ext.supply.eligibility.get_qualification_summary": Call(
+		"GET", BUYERS, {"supplier": "@supplier_name_a"}
+	),
+	"crm_ext.supply.portal.start_qualification": Call("POST", EVERY_SUPPLIER, {"template": "@template"}),
+	"crm_ext.supply.portal.register_company": Call("POST", NOBODY, {"template": "@template", "company": {}}),
+	"crm_ext.supply.portal.save_answers": Call(
+		"POST", SUPPLIER_A, {"name": "@qualification_a", "answers": {}}
+	),
+	"crm_ext.supply.portal.upload_file": Call(
+		"POST",
+		SUPPLIER_A,
+		{"name": "@qualification_a", "row": "no-such-row", "filename": "a.txt", "filedata": PDF},
+	),
+	"crm_ext.supply.portal.submit_questionnaire": Call("POST", SUPPLIER_A, {"name": "@qualification_a"}),
+	# --- supply: tenders
+	"crm_ext.supply.tender_auction.get_auction_status": Call(
+		"GET", BUYERS | EVERY_SUPPLIER, {"tender": "@tender_sealed"}
+	),
+	"crm_ext.supply.tender_portal.get_or_create_bid": Call(
+		"POST", EVERY_SUPPLIER, {"tender": "@tender_sealed"}
+	),
+	"crm_ext.supply.tender_portal.save_bid": Call(
+		"POST", SUPPLIER_A, {"name": "@bid_opened_a", "values": {}}
+	),
+	"crm_ext.supply.tender_portal.submit_bid": Call("POST", SUPPLIER_A, {"name": "@bid_opened_a"}),
+	"crm_ext.supply.tender_portal.withdraw_bid": Call("POST", SUPPLIER_A, {"name": "@bid_opened_a"}),
+	"crm_ext.supply.tender_portal.post_offer": Call(
+		"POST", SUPPLIER_A, {"name": "@bid_opened_a", "total": 1}
+	),
+	"crm_ext.supply.tender_portal.upload_bid_file": Call(
+		"POST",
+		SUPPLIER_A,
+		{"name": "@bid_opened_a", "row": "no-such-row", "filename": "a.txt", "filedata": PDF},
+	),
+	"crm_ext.supply.tenders.publish": Call("POST", BUYERS, {"name": "@tender_sealed"}),
+	"crm_ext.supply.tenders.extend_deadline": Call(
+		"POST", BUYERS, {"name": "@tender_opened", "new_deadline": "2000-01-01 00:00:00"}
+	),
+	"crm_ext.supply.tenders.open_bids": Call("POST", BUYERS, {"name": "@tender_sealed"}),
+	"crm_ext.supply.tenders.cancel": Call("POST", BUYERS, {"name": "@tender_cancelled", "reason": "_AM"}),
+	"crm_ext.supply.tenders.verify_log": Call("GET", BUYERS, {"name": "@tender_sealed"}),
+	"crm_ext.supply.tenders.get_bid_count": Call("GET", BUYERS, {"name": "@tender_sealed"}),
+	"crm_ext.supply.tenders.evaluate": Call("POST", BUYERS, {"name": "@tender_sealed"}),
+	"crm_ext.supply.tenders.get_comparison": Call("GET", BUYERS, {"name": "@tender_opened"}),
+	"crm_ext.supply.tenders.award": Call("POST", BUYERS, {"name": "@tender_sealed"}),
+}

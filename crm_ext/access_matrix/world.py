@@ -32,6 +32,18 @@ class World:
 	records: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (doctype, name)
 	rows: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # key -> (doctype, name, parent)
 	files: dict[str, str] = field(default_factory=dict)  # record key -> private file URL
+	extra: dict[str, str] = field(default_factory=dict)  # other names arguments refer to
+
+	def arg(self, value):
+		"""Arguments of a method call: "@key" is the name of the world's record, row or extra."""
+		if isinstance(value, dict):
+			return {k: self.arg(v) for k, v in value.items()}
+		if isinstance(value, list):
+			return [self.arg(v) for v in value]
+		if isinstance(value, str) and value.startswith("@"):
+			key = value[1:]
+			return self.extra[key] if key in self.extra else self.name(key)
+		return value
 
 	def name(self, key: str) -> str:
 		if key in self.records:
@@ -164,6 +176,9 @@ def make_sales(world: World) -> None:
 		}
 	).insert()
 	world.records["interaction_customer"] = ("Interaction", interaction.name)
+	world.extra["customer"] = CUSTOMER
+	world.extra["intake_user"] = world.users["crm_intake"]
+	world.extra["sales_a_user"] = world.users["sales_a"]
 
 
 # --- the supply side ---------------------------------------------------------------------------
@@ -190,6 +205,7 @@ def make_items() -> None:
 
 def make_suppliers(world: World) -> None:
 	for persona, name in SUPPLIERS.items():
+		world.extra[persona.replace("supplier", "supplier_name")] = name
 		if not frappe.db.exists("Supplier", name):
 			frappe.get_doc(
 				{"doctype": "Supplier", "supplier_name": name, "supplier_group": "All Supplier Groups"}
@@ -331,6 +347,10 @@ def make_tenders(world: World) -> None:
 	world.records["tender_sealed"] = ("Tender", sealed)
 	world.records["bid_sealed_a"] = ("Tender Bid", bid(world, "supplier_a", sealed, [10, 450]))
 	world.records["bid_sealed_b"] = ("Tender Bid", bid(world, "supplier_b", sealed, [11, 440]))
+
+	cancelled = frappe.get_doc("Tender", make_tender("_AM Cancelled", suppliers))
+	tenders.cancel(cancelled.name, "_AM fixture")
+	world.extra["tender_cancelled"] = cancelled.name
 
 	opened = make_tender("_AM Opened", suppliers)
 	world.records["tender_opened"] = ("Tender", opened)
