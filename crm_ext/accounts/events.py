@@ -1,17 +1,39 @@
 """``doc_events`` of ERPNext's accounting documents: recompute the money of the cards they touch
 and write the event on each card's timeline.
 
+Which event sees the ledger final (read in ERPNext v15's code):
+
+- Every change of an invoice's ledger ends in the invoice's ``on_change``: ERPNext's
+  ``update_voucher_outstanding`` (called by each Payment Ledger Entry a payment or journal posts,
+  by Payment Reconciliation for each invoice it allocates to, by Unreconcile Payment for each
+  invoice it unlinks) finishes with ``set_status(update=True)``, a ``db_set`` that runs
+  ``on_change``; submit, cancel and update after submit end with ``on_change`` too. So
+  :func:`sales_invoice_on_change` recomputes the invoice's card there, once the rows are written.
+- ``on_submit`` / ``on_cancel`` of invoices, payments and journals and ``on_submit`` of Unreconcile
+  Payment run after their ledger rows are written: they recompute too and write the timeline.
+- ``on_update_after_submit`` of a Payment Entry or Journal Entry (Payment Reconciliation:
+  ``reconcile_against_document`` saves the payment with its new references) runs *before* the
+  payment's ledger is rebuilt (its Payment Ledger Entries are deleted first and re-created after
+  the save): it only writes the timeline and schedules the check after the commit; the
+  invoices' ``on_change`` gives the figures.
+
 Cheap by design: the affected cards come from the document in hand (one query for the cards of
-the invoices a payment references), and each card costs one aggregate query
+the invoices a payment references), and each card costs two small queries
 (``money.recompute_lead_money``); many cards go to a background job.
 """
 
 import frappe
 from frappe import _
+from frappe.query_builder import DocType
+from frappe.utils import flt
 
-from crm_ext.accounts.links import leads_of
-from crm_ext.accounts.money import format_amount, on_accounting_event, recompute_lead_money
+from crm_ext.accounts.links import leads_of, relink_payment
+from crm_ext.accounts.money import format_amount, on_accounting_event, recompute_leads
 from crm_ext.logic.credit import affected_leads
+from crm_ext.logic.receivables import NOT_INVOICED
+
+# Cards recomputed per transaction by the daily refresh.
+REFRESH_BATCH = 200
 
 
 def link(doc) -> str:
@@ -19,6 +41,7 @@ def link(doc) -> str:
 
 
 # --- Sales Invoice --------------------------------------------------------------------------
+# Its on_change (which follows submit, cancel and update after submit) recomputes; the others note.
 
 
 def invoice_leads(doc) -> list[str]:
@@ -42,14 +65,22 @@ def sales_invoice_on_submit(doc, method=None):
 		text = _("Invoice {0} submitted: {1}, due {2}").format(
 			link(doc), amount, frappe.utils.formatdate(doc.due_date)
 		)
-	on_accounting_event(leads, dict.fromkeys(leads, text))
+	on_accounting_event(leads, dict.fromkeys(leads, text), recompute_now=False)
 
 
 def sales_invoice_on_cancel(doc, method=None):
 	leads = invoice_leads(doc)
 	if not leads:
 		return
-	on_accounting_event(leads, dict.fromkeys(leads, _("Invoice {0} cancelled").format(link(doc))))
+	text = _("Invoice {0} cancelled").format(link(doc))
+	on_accounting_event(leads, dict.fromkeys(leads, text), recompute_now=False)
+
+
+def sales_invoice_on_change(doc, method=None):
+	"""The invoice's ledger changed (see the module's docstring): its card's figures follow."""
+	if doc.docstatus == 0:
+		return
+	recompute_leads(invoice_leads(doc))
 
 
 def sales_invoice_on_update_after_submit(doc, method=None):
@@ -60,7 +91,7 @@ def sales_invoice_on_update_after_submit(doc, method=None):
 	notes = {}
 	if doc.get("sales_lead"):
 		notes[doc.sales_lead] = _("Invoice {0} linked to this lead").format(link(doc))
-	on_accounting_event(invoice_leads(doc), notes)
+	on_accounting_event(invoice_leads(doc), notes, recompute_now=False)
 
 
 # --- Payment Entry --------------------------------------------------------------------------
@@ -95,6 +126,44 @@ def payment_entry_on_cancel(doc, method=None):
 	on_accounting_event(leads, dict.fromkeys(leads, _("Payment {0} cancelled").format(link(doc))))
 
 
+def new_invoice_references(doc, rows: str, doctype_field: str) -> list[str]:
+	"""Invoices ``doc`` references now and did not before this save (Payment Reconciliation); a
+	reference Unreconcile Payment zeroed counts as gone."""
+
+	def live(row) -> bool:
+		return bool(row.get("reference_name")) and (
+			row.get("allocated_amount") is None or flt(row.allocated_amount) > 0
+		)
+
+	before = doc.get_doc_before_save()
+	old = {
+		(row.get(doctype_field), row.reference_name)
+		for row in (before.get(rows) if before else [])
+		if live(row)
+	}
+	return [
+		row.reference_name
+		for row in doc.get(rows) or []
+		if live(row)
+		and row.get(doctype_field) == "Sales Invoice"
+		and (row.get(doctype_field), row.reference_name) not in old
+	]
+
+
+def on_reconciliation(doc, invoices: list[str]) -> None:
+	leads = affected_leads(leads_of("Sales Invoice", invoices))
+	if not leads:
+		return
+	text = _("{0} reconciled with invoices of this lead").format(link(doc))
+	# the payment's ledger is being rebuilt: the invoices' on_change recomputes once it is
+	on_accounting_event(leads, dict.fromkeys(leads, text), recompute_now=False)
+
+
+def payment_entry_on_update_after_submit(doc, method=None):
+	if doc.get("party_type") == "Customer":
+		on_reconciliation(doc, new_invoice_references(doc, "references", "reference_doctype"))
+
+
 # --- Journal Entry --------------------------------------------------------------------------
 
 
@@ -122,17 +191,61 @@ def journal_entry_on_cancel(doc, method=None):
 	on_accounting_event(leads, dict.fromkeys(leads, _("Journal Entry {0} cancelled").format(link(doc))))
 
 
+def journal_entry_on_update_after_submit(doc, method=None):
+	on_reconciliation(doc, new_invoice_references(doc, "accounts", "reference_type"))
+
+
+# --- Unreconcile Payment ----------------------------------------------------------------------
+
+
+def unreconcile_payment_on_submit(doc, method=None):
+	"""ERPNext has unlinked the payment from the invoices of ``doc.allocations`` and restored their
+	outstanding amounts: the cards owe again, and the payment belongs to what it still pays."""
+	invoices = [row.reference_name for row in doc.allocations if row.reference_doctype == "Sales Invoice"]
+	if doc.voucher_type == "Payment Entry":
+		relink_payment(doc.voucher_no)
+	leads = affected_leads(leads_of("Sales Invoice", invoices))
+	if not leads:
+		return
+	text = _("{0} {1} unreconciled from invoices of this lead").format(
+		_(doc.voucher_type), frappe.bold(doc.voucher_no)
+	)
+	on_accounting_event(leads, dict.fromkeys(leads, text))
+
+
 # --- scheduler ------------------------------------------------------------------------------
 
 
 def refresh_open_receivables():
-	"""Daily: invoices fall overdue with time, and ledger changes without a document event
-	(payment reconciliation, unreconcile) happen; recompute every card that still has money
-	owed or had it recently."""
-	leads = frappe.get_all(
-		"Sales Lead",
-		filters={"payment_status": ("in", ("Unpaid", "Partly paid", "Overdue"))},
-		pluck="name",
+	"""Daily: invoices and instalments fall overdue with time, and the ledger may have changed by a
+	door no event watches: recompute every card that has a submitted invoice or shows money (a
+	Paid card can owe again, a card can stop owing). One job per batch of cards, each its own
+	transaction: one long transaction would hold every card's row locked against its rep."""
+	cards = cards_with_money()
+	for start in range(0, len(cards), REFRESH_BATCH):
+		frappe.enqueue(
+			"crm_ext.accounts.money.recompute_leads",
+			queue="long",
+			leads=cards[start : start + REFRESH_BATCH],
+			move_when_paid=False,
+			now=bool(frappe.flags.in_test),
+		)
+
+
+def cards_with_money() -> list[str]:
+	si = DocType("Sales Invoice")
+	lead = DocType("Sales Lead")
+	invoiced = (
+		frappe.qb.from_(si)
+		.select(si.sales_lead)
+		.distinct()
+		.where((si.docstatus == 1) & si.sales_lead.isnotnull() & (si.sales_lead != ""))
+		.run(pluck=True)
 	)
-	for lead in leads:
-		recompute_lead_money(lead, move_when_paid=False)
+	showing = (
+		frappe.qb.from_(lead)
+		.select(lead.name)
+		.where((lead.payment_status != NOT_INVOICED) | (lead.invoiced_amount != 0))
+		.run(pluck=True)
+	)
+	return sorted(set(invoiced) | set(showing))
