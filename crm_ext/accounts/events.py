@@ -1,25 +1,26 @@
 """``doc_events`` of ERPNext's accounting documents: recompute the money of the cards they touch
 and write the event on each card's timeline.
 
-Which event sees the ledger final (read in ERPNext v15's code):
+Where the figures are recomputed (read in ERPNext v15's code): in the invoice's ``on_change``,
+the one event every change of an invoice's ledger ends in, once the rows are written.
 
-- Every change of an invoice's ledger ends in the invoice's ``on_change``: ERPNext's
-  ``update_voucher_outstanding`` (called by each Payment Ledger Entry a payment or journal posts,
-  by Payment Reconciliation for each invoice it allocates to, by Unreconcile Payment for each
-  invoice it unlinks) finishes with ``set_status(update=True)``, a ``db_set`` that runs
-  ``on_change``; submit, cancel and update after submit end with ``on_change`` too. So
-  :func:`sales_invoice_on_change` recomputes the invoice's card there, once the rows are written.
-- ``on_submit`` / ``on_cancel`` of invoices, payments and journals and ``on_submit`` of Unreconcile
-  Payment run after their ledger rows are written: they recompute too and write the timeline.
-- ``on_update_after_submit`` of a Payment Entry or Journal Entry (Payment Reconciliation:
-  ``reconcile_against_document`` saves the payment with its new references) runs *before* the
-  payment's ledger is rebuilt (its Payment Ledger Entries are deleted first and re-created after
-  the save): it only writes the timeline and schedules the check after the commit; the
-  invoices' ``on_change`` gives the figures.
+- The invoice's own submit, cancel and update after submit (re-linking it to another card) end
+  with ``on_change`` (``Document.run_post_save_methods``).
+- Everything else that changes an invoice's ledger goes through ERPNext's
+  ``update_voucher_outstanding`` (called by each Payment Ledger Entry a payment or journal posts
+  or cancels, by Payment Reconciliation for each invoice it allocates to, by Unreconcile Payment
+  for each invoice it unlinks, by Repost Payment Ledger), which finishes with
+  ``set_status(update=True)``: a ``db_set``, which runs ``on_change``.
 
-Cheap by design: the affected cards come from the document in hand (one query for the cards of
-the invoices a payment references), and each card costs two small queries
-(``money.recompute_lead_money``); many cards go to a background job.
+The other hooks (the invoice's, the payment's, the journal's, Unreconcile Payment's) write the
+timeline and schedule the check after the commit (:func:`~crm_ext.accounts.money.on_accounting_event`)
+without recomputing: the invoices' ``on_change`` does. A Payment or Journal Entry's
+``on_update_after_submit`` (Payment Reconciliation: ``reconcile_against_document`` saves it with
+its new references) even runs *before* its ledger is rebuilt (its Payment Ledger Entries are
+deleted first and re-created after the save): figures taken there would be wrong.
+
+Cheap by design: the affected cards come from the document in hand, and each card costs a few
+small queries (``money.recompute_lead_money``); many cards go to a background job.
 """
 
 import frappe
@@ -41,7 +42,6 @@ def link(doc) -> str:
 
 
 # --- Sales Invoice --------------------------------------------------------------------------
-# Its on_change (which follows submit, cancel and update after submit) recomputes; the others note.
 
 
 def invoice_leads(doc) -> list[str]:
@@ -65,7 +65,7 @@ def sales_invoice_on_submit(doc, method=None):
 		text = _("Invoice {0} submitted: {1}, due {2}").format(
 			link(doc), amount, frappe.utils.formatdate(doc.due_date)
 		)
-	on_accounting_event(leads, dict.fromkeys(leads, text), recompute_now=False)
+	on_accounting_event(leads, dict.fromkeys(leads, text))
 
 
 def sales_invoice_on_cancel(doc, method=None):
@@ -73,11 +73,12 @@ def sales_invoice_on_cancel(doc, method=None):
 	if not leads:
 		return
 	text = _("Invoice {0} cancelled").format(link(doc))
-	on_accounting_event(leads, dict.fromkeys(leads, text), recompute_now=False)
+	on_accounting_event(leads, dict.fromkeys(leads, text))
 
 
 def sales_invoice_on_change(doc, method=None):
-	"""The invoice's ledger changed (see the module's docstring): its card's figures follow."""
+	"""The invoice or its ledger changed (see the module's docstring): its card's figures follow
+	(the card it left too, when it was re-linked)."""
 	if doc.docstatus == 0:
 		return
 	recompute_leads(invoice_leads(doc))
@@ -91,7 +92,7 @@ def sales_invoice_on_update_after_submit(doc, method=None):
 	notes = {}
 	if doc.get("sales_lead"):
 		notes[doc.sales_lead] = _("Invoice {0} linked to this lead").format(link(doc))
-	on_accounting_event(invoice_leads(doc), notes, recompute_now=False)
+	on_accounting_event(invoice_leads(doc), notes)
 
 
 # --- Payment Entry --------------------------------------------------------------------------
@@ -123,7 +124,8 @@ def payment_entry_on_cancel(doc, method=None):
 	leads = payment_leads(doc)
 	if not leads:
 		return
-	on_accounting_event(leads, dict.fromkeys(leads, _("Payment {0} cancelled").format(link(doc))))
+	text = _("Payment {0} cancelled").format(link(doc))
+	on_accounting_event(leads, dict.fromkeys(leads, text))
 
 
 def new_invoice_references(doc, rows: str, doctype_field: str) -> list[str]:
@@ -155,8 +157,7 @@ def on_reconciliation(doc, invoices: list[str]) -> None:
 	if not leads:
 		return
 	text = _("{0} reconciled with invoices of this lead").format(link(doc))
-	# the payment's ledger is being rebuilt: the invoices' on_change recomputes once it is
-	on_accounting_event(leads, dict.fromkeys(leads, text), recompute_now=False)
+	on_accounting_event(leads, dict.fromkeys(leads, text))
 
 
 def payment_entry_on_update_after_submit(doc, method=None):
@@ -188,7 +189,8 @@ def journal_entry_on_cancel(doc, method=None):
 	leads = journal_entry_leads(doc)
 	if not leads:
 		return
-	on_accounting_event(leads, dict.fromkeys(leads, _("Journal Entry {0} cancelled").format(link(doc))))
+	text = _("Journal Entry {0} cancelled").format(link(doc))
+	on_accounting_event(leads, dict.fromkeys(leads, text))
 
 
 def journal_entry_on_update_after_submit(doc, method=None):

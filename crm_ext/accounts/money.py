@@ -14,13 +14,11 @@ import frappe
 from frappe import _
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Coalesce, Sum
-from frappe.utils import fmt_money, getdate, now_datetime
+from frappe.utils import flt, fmt_money, getdate, now_datetime
 
 from crm_ext.logic.credit import should_move_to_paid
 from crm_ext.logic.receivables import PAID, InvoiceRow, MoneySummary, lead_money_summary
 
-# Above this many cards one document's handler hands the work to a background job.
-SYNC_LEAD_LIMIT = 10
 MONEY_FIELDS = ("invoiced_amount", "paid_amount", "outstanding_amount", "overdue_amount", "payment_status")
 
 
@@ -60,7 +58,10 @@ def lead_invoice_rows(lead: str, company: str | None) -> list[InvoiceRow]:
 		.groupby(si.name)
 		.run(as_dict=True)
 	)
-	schedules = invoice_schedules([r.name for r in rows if not r.is_return and not r.is_pos])
+	# only an invoice that still owes can be late
+	schedules = invoice_schedules(
+		[r.name for r in rows if not r.is_return and not r.is_pos and flt(r.outstanding) > 0]
+	)
 	return [
 		InvoiceRow(
 			grand_total=r.total,
@@ -140,21 +141,15 @@ def recompute_leads(leads: list[str], move_when_paid: bool = True) -> None:
 		recompute_lead_money(lead, move_when_paid)
 
 
-def on_accounting_event(
-	leads: list[str], notes: dict[str, str] | None = None, recompute_now: bool = True
-) -> None:
-	"""What every accounting handler does: recompute the cards' money (now, in the document's
-	transaction, when few cards are touched and ``recompute_now``: the handler runs once the
-	document's ledger rows are written) and, after the commit, in a background job: check
-	the figures again (a payment submitted at the same moment in another transaction is
-	invisible to this one; the job runs once both have committed) and write ``notes``
-	({lead: text}) on the cards' timelines, which would otherwise be the costliest part of the
-	submit. Many cards: everything in the job. In tests everything runs at once."""
+def on_accounting_event(leads: list[str], notes: dict[str, str] | None = None) -> None:
+	"""What every accounting document's handler does once the invoices' ``on_change`` has
+	recomputed the cards in the document's transaction (``crm_ext.accounts.events``): after the
+	commit, in a background job, check the figures again (a payment submitted at the same moment
+	in another transaction is invisible to this one; the job runs once both have committed) and
+	write ``notes`` ({lead: text}) on the cards' timelines, which would otherwise be the costliest
+	part of the submit. In tests the notes are written at once."""
 	if not leads:
 		return
-	sync = recompute_now and (len(leads) <= SYNC_LEAD_LIMIT or frappe.flags.in_test)
-	if sync:
-		recompute_leads(leads)
 	if frappe.flags.in_test:
 		after_commit(leads, notes, recompute=False)
 		return
@@ -163,7 +158,6 @@ def on_accounting_event(
 		queue="short",
 		leads=leads,
 		notes=notes,
-		move_when_paid=not sync,
 		enqueue_after_commit=True,
 	)
 
@@ -172,7 +166,7 @@ def after_commit(
 	leads: list[str],
 	notes: dict[str, str] | None = None,
 	recompute: bool = True,
-	move_when_paid: bool = False,
+	move_when_paid: bool = True,
 ) -> None:
 	from crm_ext.sales.timeline import log_on_lead
 
