@@ -280,6 +280,33 @@ class TestMoneyDoors(MoneyTestCase):
 		self.assertCard(first.name, "Not invoiced")
 		self.assertCard(second.name, "Unpaid")
 
+	def test_an_accountant_invoices_an_order_of_any_card(self):
+		"""The card an invoice inherits from its order needs no right on the card."""
+		from erpnext.selling.doctype.sales_order.sales_order import make_sales_invoice as invoice_order
+
+		accountant = make_user("crm-money-accountant@example.com", "Accounts User")
+		so = frappe.new_doc("Sales Order")
+		so.update({"customer": self.customer, "company": self.company, "sales_lead": self.lead.name})
+		so.delivery_date = add_days(nowdate(), 7)
+		so.append("items", {"item_code": make_item(), "qty": 1, "rate": 60})
+		so.insert()
+		so.submit()
+
+		frappe.set_user(accountant)
+		si = invoice_order(so.name)
+		si.insert()
+		si.submit()
+		frappe.set_user("Administrator")
+		self.assertEqual(si.sales_lead, self.lead.name)
+		self.assertCard(self.lead.name, "Unpaid")
+
+	def test_a_payments_card_is_derived_whatever_a_client_sends(self):
+		si = make_invoice(self.lead, 50)
+		pe = pay(si.name, 50)
+		other = self.card()
+		frappe.client.set_value("Payment Entry", pe.name, "sales_lead", other.name)
+		self.assertEqual(frappe.db.get_value("Payment Entry", pe.name, "sales_lead"), self.lead.name)
+
 	def test_a_rep_cannot_hang_a_document_on_a_colleagues_card(self):
 		rep = make_user("crm-money-rep-b@example.com", "Sales User")
 		colleague = make_user("crm-money-colleague-b@example.com", "Sales User")
