@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.model.rename_doc import rename_doc
 
+from crm_ext.accounts.card_merge import after_merge, check_merge
 from crm_ext.logic.dedupe import merge_values
 
 # Data a person typed; everything computed (stage kind, probability, dates) stays the target's.
@@ -49,6 +50,7 @@ def merge_leads(source: str, target: str) -> str:
 	target_doc.check_permission("write")
 	source_doc.check_permission("write")
 	source_doc.check_permission("delete")
+	check_merge(source, target)
 
 	updates = merge_values(target_doc.as_dict(), source_doc.as_dict(), MERGED_FIELDS)
 	if source_doc.description and source_doc.description != target_doc.description:
@@ -57,4 +59,5 @@ def merge_leads(source: str, target: str) -> str:
 		target_doc.update(updates)
 		target_doc.save()
 	rename_doc("Sales Lead", source, target, merge=True, ignore_permissions=True, show_alert=False)
+	after_merge(target)
 	return target
