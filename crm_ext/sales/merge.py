@@ -7,6 +7,7 @@ from frappe import _
 from frappe.model.rename_doc import rename_doc
 
 from crm_ext.logic.dedupe import merge_values
+from crm_ext.sales.contact_keys import release_keys
 
 # Data a person typed; everything computed (stage kind, probability, dates) stays the target's.
 MERGED_FIELDS = (
@@ -42,13 +43,14 @@ MERGED_FIELDS = (
 def merge_leads(source: str, target: str) -> str:
 	"""Merge card ``source`` into card ``target``; ``source`` disappears. Needs write access to
 	both and the right to delete cards (Sales Manager / CRM Manager)."""
+	frappe.has_permission("Sales Lead", "delete", throw=True)
 	if source == target:
 		frappe.throw(_("Choose two different cards to merge."), title=_("Same Card"))
+	frappe.has_permission("Sales Lead", "write", doc=target, throw=True)
+	frappe.has_permission("Sales Lead", "delete", doc=source, throw=True)
 	source_doc = frappe.get_doc("Sales Lead", source)
 	target_doc = frappe.get_doc("Sales Lead", target)
-	target_doc.check_permission("write")
-	source_doc.check_permission("write")
-	source_doc.check_permission("delete")
+	release_keys(source)  # the kept card takes over the person's phones and e-mails
 
 	updates = merge_values(target_doc.as_dict(), source_doc.as_dict(), MERGED_FIELDS)
 	if source_doc.description and source_doc.description != target_doc.description:

@@ -11,6 +11,7 @@ from crm_ext.logic.errors import LogicError
 from crm_ext.logic.pipeline import LOST, WON, Stage, check_stage_entry, days_between
 from crm_ext.logic.working_time import first_contact_due
 from crm_ext.sales.assignment import sync_owner_assignment
+from crm_ext.sales.contact_keys import TwinLeadError, hold_keys, release_keys
 from crm_ext.sales.dedupe import (
 	EMAIL_FIELDS,
 	PHONE_FIELDS,
@@ -118,6 +119,7 @@ class SalesLead(AppDocument):
 		self.validate_stage()
 		self.validate_next_follow_up()
 		self.check_credit_on_stage_entry()
+		self.hold_contact_keys()
 
 	def on_update(self):
 		self.start_stage_sequence()
@@ -126,6 +128,7 @@ class SalesLead(AppDocument):
 		self.sync_next_step()
 
 	def on_trash(self):
+		release_keys(self.name)
 		frappe.db.delete("Sales Lead Stage Log", {"sales_lead": self.name})
 		frappe.db.set_value("Sales Request", {"sales_lead": self.name}, "sales_lead", None)
 		frappe.db.delete("Interaction", {"reference_doctype": "Sales Lead", "reference_name": self.name})
@@ -231,10 +234,26 @@ class SalesLead(AppDocument):
 
 		check_customer_credit(self.customer, self.company, context=self.title or self.name)
 
+	def hold_contact_keys(self):
+		"""One open card per phone / e-mail, by the database (crm_ext.sales.contact_keys): a new or
+		reopened card, or a changed phone or e-mail, that another open card already has is refused
+		naming that card; the intake (``flags.join_twin``) joins it instead."""
+		strict = self.is_new() or any(
+			self.has_value_changed(f) for f in (*PHONE_FIELDS, *EMAIL_FIELDS, "stage_kind")
+		)
+		try:
+			hold_keys(self, strict)
+		except TwinLeadError as e:
+			if self.flags.join_twin:
+				raise
+			frappe.throw(duplicate_message(e.existing), exc=DuplicateLeadError, title=_("Duplicate Lead"))
+
 	# --- insert helpers --------------------------------------------------------------------
 
 	def check_for_open_twin(self):
-		"""Refuse a twin of an open card (desk, import, REST, e-mail); intake paths join instead."""
+		"""Refuse a twin of an open card (desk, import, REST, e-mail) before anything is written;
+		intake paths join instead. The guarantee under concurrency is the key table
+		(:meth:`hold_contact_keys`); this look-up gives the early answer and the customer to reuse."""
 		if self.flags.skip_dedupe:
 			return
 		found = find_match(
