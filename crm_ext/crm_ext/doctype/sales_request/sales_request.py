@@ -7,12 +7,16 @@ from frappe import _
 from crm_ext.crm_ext.doctype.crm_ext_settings.crm_ext_settings import default_phone_region
 from crm_ext.logic.contact_keys import normalize_email, normalize_phone
 from crm_ext.logic.errors import LogicError
+from crm_ext.sales.access import sees_all_leads
 from crm_ext.sales.intake import receive
 from crm_ext.utils import throw
 from crm_ext.utils.documents import AppDocument
 
 
 class SalesRequest(AppDocument):
+	# the public fills it in (web form, intake endpoint): a message, not a document
+	TEXT_LIMITS = {"message": 5000}
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -65,6 +69,14 @@ class SalesRequest(AppDocument):
 
 	def after_insert(self):
 		receive(self)
+		self.keep_outcome_private()
+
+	def keep_outcome_private(self):
+		"""Whoever sent the request (a guest on the web form, an integration user posting it through
+		REST) gets this document back: it must not tell them whether the person was already known,
+		nor which card took the request. The outcome stays stored for the sales team."""
+		if not sees_all_leads(frappe.session.user):
+			self.sales_lead = self.outcome = None
 
 	def normalise_contact_details(self):
 		fieldname = "phone"
