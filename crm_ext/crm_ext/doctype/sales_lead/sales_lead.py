@@ -25,7 +25,7 @@ from crm_ext.sales.pipeline import default_pipeline, first_stage, get_stage
 from crm_ext.sales.sequences import start_sequence
 from crm_ext.utils import throw
 from crm_ext.utils.calendar import working_calendar
-from crm_ext.utils.documents import AppDocument
+from crm_ext.utils.documents import AppDocument, in_procedure
 
 IDENTITY_FIELDS = ("lead_name", "organization", "phone", "mobile_no", "email")
 
@@ -107,6 +107,7 @@ class SalesLead(AppDocument):
 	# end: auto-generated types
 
 	def before_insert(self):
+		self.refuse_guest()
 		self.check_for_open_twin()
 		self.set_first_contact_due()
 
@@ -249,6 +250,14 @@ class SalesLead(AppDocument):
 			frappe.throw(duplicate_message(e.existing), exc=DuplicateLeadError, title=_("Duplicate Lead"))
 
 	# --- insert helpers --------------------------------------------------------------------
+
+	def refuse_guest(self):
+		"""A guest sends requests; cards are opened by the intake procedure. (The payments app's
+		web form ``accept`` inserts whatever doctype the posted data names, as Guest, ignoring
+		permissions: without this a guest could open cards and learn from the duplicate check
+		who is known.)"""
+		if frappe.session.user == "Guest" and not in_procedure():
+			frappe.throw(_("Send your request through the contact form."), frappe.PermissionError)
 
 	def check_for_open_twin(self):
 		"""Refuse a twin of an open card (desk, import, REST, e-mail) before anything is written;
