@@ -123,7 +123,7 @@ class SalesLead(AppDocument):
 		self.hold_contact_keys()
 
 	def on_update(self):
-		self.start_stage_sequence()
+		self.flags.start_sequence = self.flags.stage_changed
 		self.log_stage_change()
 		sync_owner_assignment(self)
 		self.sync_next_step()
@@ -284,9 +284,15 @@ class SalesLead(AppDocument):
 
 	# --- update helpers --------------------------------------------------------------------
 
+	def on_change(self):
+		self.start_stage_sequence()
+
 	def start_stage_sequence(self):
-		"""Entering a stage with a scripted sequence creates its first step's task."""
-		if self.flags.stage_changed:
+		"""Entering a stage with a scripted sequence creates its first step's task. Run after every
+		``on_update`` hook, so that a new card's Responsible set by the round-robin rule (Frappe's
+		Assignment Rule runs as an ``on_update`` hook) gets the step."""
+		if self.flags.start_sequence:
+			self.flags.start_sequence = False
 			start_sequence(self)
 
 	def sync_next_step(self):

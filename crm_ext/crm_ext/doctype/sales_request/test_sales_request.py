@@ -138,3 +138,36 @@ class TestSalesRequest(CRMTestCase):
 	def test_api_request_records_its_channel(self):
 		result = submit_request(email="api-channel@example.com")
 		self.assertEqual(frappe.db.get_value("Sales Request", result["request"], "received_via"), "API")
+
+	def test_intake_assigns_the_new_card_on_the_intake_users_behalf(self):
+		"""The round-robin rule and the stage's first sequence step create ToDos on a card the intake
+		user (or a guest) may not write: they run as the app's procedure, so they are allowed."""
+		reps = [make_user(f"crm-intake-rr-{i}@example.com", "Sales User") for i in (1, 2)]
+		rule = frappe.get_doc("Assignment Rule", "Sales Lead Round Robin")
+		rule.set("users", [{"user": rep} for rep in reps])
+		rule.disabled, rule.last_user = 0, None
+		rule.save()
+		stage = frappe.get_doc("Pipeline Stage", "_Test Pipeline-New")
+		stage.set("sequence_steps", [{"step_text": "Call back within 15 minutes", "due_after_hours": 0.25}])
+		stage.save()
+		from frappe.website.doctype.web_form.web_form import accept
+
+		self.as_guest_with(TOKEN)
+		by_token = submit_request(email="rr-token@example.com")
+		frappe.local.request = None  # the form's own call (no HTTP rate limit in a function test)
+		frappe.set_user("Guest")
+		by_form = accept("sales-request", json.dumps({"email": "rr-form@example.com", "message": "hi"}))
+		frappe.set_user("Administrator")
+		leads = [
+			stored(by_token).sales_lead,
+			frappe.db.get_value("Sales Request", by_form.name, "sales_lead"),
+		]
+		owners = [frappe.db.get_value("Sales Lead", lead, "lead_owner") for lead in leads]
+		self.assertEqual(owners, reps)
+		for lead, owner in zip(leads, owners, strict=True):
+			steps = frappe.get_all(
+				"ToDo",
+				filters={"reference_type": "Sales Lead", "reference_name": lead, "crm_sequence_step": 1},
+				pluck="allocated_to",
+			)
+			self.assertEqual(steps, [owner])
