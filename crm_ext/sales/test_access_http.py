@@ -122,6 +122,40 @@ class TestCuriousRep(SalesHTTPCase):
 		self.assertEqual(card_row(self.card_b), before)
 		self.assertEqual(self.get(self.lead(self.card_b), headers=self.a).status_code, 403)
 
+	def test_kanban_drag_of_a_colleagues_card_is_refused(self):
+		from crm_ext.sales.pipeline import sync_kanban_board
+
+		board = sync_kanban_board(PIPE)
+		frappe.db.commit()
+		drag = self.post(
+			self.method("frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card"),
+			{
+				"board_name": board,
+				"docname": self.card_b,
+				"from_colname": f"{PIPE}-New",
+				"to_colname": f"{PIPE}-Lost",
+				"old_index": 0,
+				"new_index": 0,
+			},
+			headers=self.a,
+		)
+		self.assertEqual(drag.status_code, 403, drag.text[:300])
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Sales Lead", self.card_b, "stage"), f"{PIPE}-New")
+
+	def test_an_interaction_is_not_moved_onto_a_colleagues_card(self):
+		mine = self.post(
+			self.resource("Interaction"),
+			{"interaction_type": "Note", "reference_doctype": "Sales Lead", "reference_name": self.card_a},
+			headers=self.a,
+		)
+		self.assertEqual(mine.status_code, 200, mine.text[:300])
+		name = mine.json["data"]["name"]
+		moved = self.put(self.resource("Interaction", name), {"reference_name": self.card_b}, headers=self.a)
+		self.assertEqual(moved.status_code, 403, moved.text[:300])
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Interaction", name, "reference_name"), self.card_a)
+
 	def test_assignment_is_not_a_way_in(self):
 		"""A ToDo on a card A may not write is refused by every door, so ``_assign`` never opens it
 		and the round-robin rule's Responsible is never taken by assigning oneself."""
