@@ -156,6 +156,21 @@ class TestCuriousRep(SalesHTTPCase):
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value("Interaction", name, "reference_name"), self.card_a)
 
+	def test_cards_are_not_renamed_or_merged_through_frappes_rename(self):
+		"""Only merge_leads merges (it checks delete and write on both cards); Frappe's rename would
+		let a writer take a future naming-series name, or merge into any card."""
+		rename = self.method("frappe.model.rename_doc.update_document_title")
+		for target, merge in (("CRM-LEAD-2099-00001", 0), (self.card_b, 1)):
+			response = self.post(
+				rename,
+				{"doctype": "Sales Lead", "docname": self.card_a, "name": target, "merge": merge},
+				headers=self.a,
+			)
+			self.assertTrue(400 <= response.status_code < 500, response.text[:300])
+		frappe.db.rollback()
+		self.assertTrue(frappe.db.exists("Sales Lead", self.card_a))
+		self.assertFalse(frappe.db.exists("Sales Lead", "CRM-LEAD-2099-00001"))
+
 	def test_assignment_is_not_a_way_in(self):
 		"""A ToDo on a card A may not write is refused by every door, so ``_assign`` never opens it
 		and the round-robin rule's Responsible is never taken by assigning oneself."""
