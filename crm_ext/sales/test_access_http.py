@@ -202,6 +202,21 @@ class TestCuriousRep(SalesHTTPCase):
 				self.assertEqual(card_row(card), before)
 				self.assertEqual(self.get(self.lead(card), headers=self.a).status_code, 403)
 
+	def test_sharing_is_not_a_way_in(self):
+		share = {"doctype": "Sales Lead", "name": self.card_b, "user": REP_A, "read": 1, "write": 1}
+		attempts = (
+			self.post(self.method("frappe.share.add"), share, headers=self.a),
+			self.post(
+				self.resource("DocShare"),
+				{"share_doctype": "Sales Lead", "share_name": self.card_b, "user": REP_A, "read": 1},
+				headers=self.a,
+			),
+		)
+		self.assertEqual([r.status_code for r in attempts], [403, 403], [r.text[:300] for r in attempts])
+		frappe.db.rollback()
+		self.assertFalse(frappe.db.exists("DocShare", {"share_name": self.card_b, "user": REP_A}))
+		self.assertEqual(self.get(self.lead(self.card_b), headers=self.a).status_code, 403)
+
 	def test_a_closed_assignment_is_not_reopened_or_moved_by_its_assignee(self):
 		old = frappe.get_doc(
 			{

@@ -128,6 +128,9 @@ class SalesLead(AppDocument):
 		sync_owner_assignment(self)
 		self.sync_next_step()
 
+	def on_change(self):
+		self.start_stage_sequence()
+
 	def on_trash(self):
 		release_keys(self.name)
 		frappe.db.delete("Sales Lead Stage Log", {"sales_lead": self.name})
@@ -283,9 +286,6 @@ class SalesLead(AppDocument):
 			)
 
 	# --- update helpers --------------------------------------------------------------------
-
-	def on_change(self):
-		self.start_stage_sequence()
 
 	def start_stage_sequence(self):
 		"""Entering a stage with a scripted sequence creates its first step's task. Run after every
