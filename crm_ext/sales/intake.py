@@ -37,7 +37,15 @@ LEAD_FIELDS = {
 
 
 def receive(request) -> str:
-	"""Create or join the Sales Lead for a Sales Request; record the outcome on the request."""
+	"""Create or join the Sales Lead for a Sales Request; record the outcome on the request.
+
+	The intake is the app's procedure: what it writes (the card, its note, the assignment) is not
+	judged by the sender's rights (a guest on the web form, the intake user)."""
+	with procedure():
+		return _receive(request)
+
+
+def _receive(request) -> str:
 	found = find_match(keys_from([request.phone], [request.email]))
 	lead_name, created = found.existing, False
 	if not lead_name:

@@ -342,12 +342,10 @@ class TestCuriousRep(SalesHTTPCase):
 		)
 		self.assertEqual((row.payment_status, row.invoiced_amount, row.paid_amount), ("Not invoiced", 0, 0))
 
-	@unittest.expectedFailure
 	def test_server_fields_of_a_new_card_never_come_from_frappe_client_insert(self):
 		"""``frappe.client.insert`` builds the document with ``frappe.get_doc(dict)``, which is not
-		``is_new()`` (no ``__islocal``) until ``insert`` runs, so ``AppDocument.insert`` skips the
-		reset of server fields (crm_ext/utils/documents.py; see the report). Remove the decorator once
-		``AppDocument.insert`` resets unconditionally."""
+		``is_new()`` (no ``__islocal``) until ``insert`` runs: ``AppDocument.insert`` resets the
+		server fields of every insert."""
 		created = self.post(
 			self.method("frappe.client.insert"),
 			{
