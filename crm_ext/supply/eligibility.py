@@ -34,7 +34,7 @@ def qualification_records(supplier: str) -> list[rules.QualificationRecord]:
 	rows = frappe.get_all(
 		"Supplier Qualification",
 		filters={"supplier": supplier, "docstatus": 1, "status": ("in", (QUALIFIED, EXPIRED))},
-		fields=["name", "status", "qualified_on", "valid_until", "score"],
+		fields=["name", "status", "qualified_on", "valid_until", "expired_on", "score"],
 	)
 	groups: dict[str, set[str]] = {}
 	if rows:
@@ -52,6 +52,7 @@ def qualification_records(supplier: str) -> list[rules.QualificationRecord]:
 			valid_until=getdate(r.valid_until) if r.valid_until else None,
 			item_groups=frozenset(groups.get(r.name, ())),
 			score=r.score or 0,
+			expired_on=getdate(r.expired_on) if r.expired_on else None,
 		)
 		for r in rows
 	]
