@@ -46,13 +46,15 @@ def app_doctypes() -> dict[str, bool]:
 
 
 @site_cache(maxsize=1)
-def child_parents() -> dict[str, str]:
-	"""{child doctype: the app doctype whose table it is}."""
-	parents = {}
-	for doctype, is_table in app_doctypes().items():
+def child_parents() -> dict[str, list[str]]:
+	"""{child doctype: the app doctypes whose table it is} (a row type may serve several parents)."""
+	parents: dict[str, list[str]] = {}
+	for doctype, is_table in sorted(app_doctypes().items()):
 		if not is_table:
 			for df in frappe.get_meta(doctype).get_table_fields():
-				parents[df.options] = doctype
+				parents.setdefault(df.options, [])
+				if doctype not in parents[df.options]:
+					parents[df.options].append(doctype)
 	return parents
 
 
@@ -83,13 +85,13 @@ def records_in(doctype: str, column: str, user: str) -> str:
 def child_query(user: str | None = None, doctype: str | None = None) -> str:
 	"""``permission_query_conditions`` of every child doctype of the app: its parent's row rule."""
 	user = user or frappe.session.user
-	parent = child_parents().get(doctype)
-	if not parent:
-		return NOTHING
-	condition = records_in(parent, f"`tab{doctype}`.`parent`", user)
-	if not condition:
-		return ""
-	return f"(`tab{doctype}`.`parenttype` = {frappe.db.escape(parent)} and {condition})"
+	parts = []
+	for parent in child_parents().get(doctype, []):
+		condition = records_in(parent, f"`tab{doctype}`.`parent`", user)
+		if not condition:
+			condition = "1 = 1"
+		parts.append(f"(`tab{doctype}`.`parenttype` = {frappe.db.escape(parent)} and {condition})")
+	return "(" + " or ".join(parts) + ")" if parts else NOTHING
 
 
 def attached_query(user: str | None = None, doctype: str | None = None) -> str:

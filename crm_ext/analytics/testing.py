@@ -7,6 +7,7 @@ from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 
 from crm_ext.supply import tender_log
 from crm_ext.testing import make_customer, make_pipeline, make_sales_lead
+from crm_ext.utils.documents import as_procedure
 
 # (stage, kind, probability, required fields): no required fields, so cards move freely
 STAGES = (
@@ -137,7 +138,7 @@ def awarded_tender(
 				"converted_unit_price": price,
 			},
 		)
-	tender.save()
+	as_procedure(tender).save()  # award lines are the procedure's to write
 	frappe.db.set_value("Tender", tender.name, {"status": status, "savings": savings})
 	if status == "Awarded":
 		tender_log.append(tender.name, "Awarded", {})
