@@ -156,15 +156,17 @@ def text(value, field: str) -> str | None:
 def save_answers(name: str, answers: dict | str, documents: dict | str | None = None) -> dict:
 	"""Update answers ({row name: text}) and document expiry dates ({row name: date}).
 	Right: the qualification's own supplier or registrant, while it is stored as Draft."""
-	answers = parse_object(answers, "answers")
-	documents = parse_object(documents or {}, "documents")
+	answers = {row: text(value, "answers") for row, value in parse_object(answers, "answers").items()}
+	expiries = {
+		row: date(value, "documents") for row, value in parse_object(documents or {}, "documents").items()
+	}
 	doc = get_own(name, write=True)
 	for row in doc.answers:
 		if row.name in answers:
-			row.answer = text(answers[row.name], "answers")
+			row.answer = answers[row.name]
 	for row in doc.documents:
-		if row.name in documents:
-			row.expiry_date = date(documents[row.name], "documents")
+		if row.name in expiries:
+			row.expiry_date = expiries[row.name]
 	doc.save()
 	return {"name": doc.name, "score": doc.score, "status": doc.status}
 

@@ -182,6 +182,15 @@ class SupplyHTTPCase(IntegrationTestCase):
 			):
 				frappe.db.delete(table, {"parent": name})
 			frappe.db.delete("Tender", {"name": name})
+		cls.remove_qualifications()
+		for supplier in frappe.get_all(
+			"Supplier", filters={"supplier_name": ("like", f"{PREFIX} Newco%")}, pluck="name"
+		):
+			frappe.delete_doc("Supplier", supplier, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+	@classmethod
+	def remove_qualifications(cls):
 		quals = frappe.get_all(
 			"Supplier Qualification",
 			filters={"supplier": ("like", f"{PREFIX} %")},
@@ -206,8 +215,4 @@ class SupplyHTTPCase(IntegrationTestCase):
 			frappe.db.delete("Communication", {"reference_name": name})
 			frappe.db.delete("Workflow Action", {"reference_name": name})
 		remove_files(quals)
-		for supplier in frappe.get_all(
-			"Supplier", filters={"supplier_name": ("like", f"{PREFIX} Newco%")}, pluck="name"
-		):
-			frappe.delete_doc("Supplier", supplier, force=True, ignore_permissions=True)
 		frappe.db.commit()
