@@ -93,6 +93,31 @@ class TestQualificationHTTP(SupplyHTTPCase):
 		self.assertStatus(put, 200)
 		self.assertEqual(self.rules_of(name), self.template_rules())
 		self.assertEqual(frappe.db.get_value(SQ, name, "pass_score"), 60)
+		results = [
+			"valid_until",
+			"qualified_on",
+			"expired_on",
+			"knock_out_failed",
+			"submitted_by",
+			"reviewed_by",
+			"approved_by",
+			"is_registration",
+			"registration_user",
+		]
+		forged = {
+			"valid_until": "2099-01-01",
+			"qualified_on": "2020-01-01",
+			"expired_on": "2099-01-01",
+			"knock_out_failed": 0,
+			"submitted_by": self.user["manager"],
+			"reviewed_by": self.user["manager"],
+			"approved_by": self.user["manager"],
+			"is_registration": 1,
+			"registration_user": self.user["supplier_b"],
+		}
+		stored = frappe.db.get_value(SQ, name, results, as_dict=True)
+		self.assertStatus(self.call("supplier_a", "PUT", resource(SQ, name), forged), 200)
+		self.assertEqual(frappe.db.get_value(SQ, name, results, as_dict=True), stored)
 		# its own answer rows posted on their own
 		row = {"parent": name, "parenttype": SQ, "parentfield": "answers", "weight": 100, "knock_out": 0}
 		self.assertStatus(

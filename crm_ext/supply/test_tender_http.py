@@ -310,6 +310,35 @@ class TestTenderHTTP(SupplyHTTPCase):
 		else:
 			self.assertStatus(answer, 403, 417)
 
+	def test_no_put_changes_the_procedures_fields_of_a_tender(self):
+		tender = self.opened
+		fields = [
+			"status",
+			"opened_on",
+			"opened_by",
+			"savings",
+			"ordered_amount",
+			"paid_amount",
+			"log_head_hash",
+		]
+		before = frappe.db.get_value("Tender", tender, fields, as_dict=True)
+		body = {
+			"status": "Awarded",
+			"opened_on": "2020-01-01 00:00:00",
+			"opened_by": self.user["manager"],
+			"savings": 1e6,
+			"ordered_amount": 5,
+			"paid_amount": 5,
+			"log_head_hash": "0" * 64,
+			"evaluations": [{"bid": self.opened_c, "supplier": SUPPLIER_C, "score": 100, "rank": 1}],
+			"awards": [{"supplier": SUPPLIER_C, "bid": self.opened_c, "qty": 1, "unit_price": 1}],
+		}
+		self.call("manager", "PUT", resource("Tender", tender), body)
+		self.assertEqual(frappe.db.get_value("Tender", tender, fields, as_dict=True), before)
+		for child in ("Tender Evaluation", "Tender Award Line"):
+			self.assertFalse(frappe.db.exists(child, {"parent": tender}), child)
+		self.assertTrue(tender_log.verify(tender)["ok"])
+
 	def test_procurement_never_sees_a_saved_draft_after_the_opening(self):
 		listed = self.call(
 			"buyer",
