@@ -35,6 +35,8 @@ PEOPLE = {
 	"contact_persons": ("full_name", "designation", "email", "phone"),
 }
 MAX_PEOPLE = 20
+# API accounts of integrations (site forms, telephony): not a company's person
+INTEGRATION_ROLES = frozenset({"CRM Intake"})
 
 
 def my_qualifications() -> list[dict]:
@@ -93,11 +95,13 @@ def start_qualification(template: str, supplier: str | None = None) -> str:
 
 
 def require_registrant() -> None:
-	"""Right: a website user (not staff) not linked to any supplier yet."""
+	"""Right: a website user (not staff, not an integration account) not linked to any supplier yet."""
 	require_login()
 	user = frappe.session.user
 	if user == "Administrator" or frappe.db.get_value("User", user, "user_type") != "Website User":
 		forbid(_("Staff users cannot register a company: log in with the company's own portal account."))
+	if INTEGRATION_ROLES & set(frappe.get_roles(user)):
+		forbid(_("An integration account cannot register a company."))
 	if suppliers_of_user(user):
 		forbid(_("Your account already belongs to a supplier: start a questionnaire for it instead."))
 
