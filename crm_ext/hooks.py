@@ -12,8 +12,8 @@ export_python_type_annotations = True
 
 # Installation
 # ------------
-after_install = "crm_ext.setup.install.after_install"
-after_migrate = "crm_ext.setup.install.after_migrate"
+after_install = ["crm_ext.setup.install.after_install", "crm_ext.supply.constraints.ensure_constraints"]
+after_migrate = ["crm_ext.setup.install.after_migrate", "crm_ext.supply.constraints.ensure_constraints"]
 before_uninstall = "crm_ext.setup.install.before_uninstall"
 
 # Testing
