@@ -12,8 +12,8 @@ export_python_type_annotations = True
 
 # Installation
 # ------------
-after_install = "crm_ext.setup.install.after_install"
-after_migrate = "crm_ext.setup.install.after_migrate"
+after_install = ["crm_ext.setup.install.after_install", "crm_ext.supply.constraints.ensure_constraints"]
+after_migrate = ["crm_ext.setup.install.after_migrate", "crm_ext.supply.constraints.ensure_constraints"]
 before_uninstall = "crm_ext.setup.install.before_uninstall"
 
 # Testing
@@ -81,9 +81,12 @@ doc_events = {
 	},
 	"Sales Invoice": {
 		"validate": "crm_ext.accounts.links.sales_invoice_validate",
+		"before_update_after_submit": "crm_ext.accounts.links.sales_invoice_before_update_after_submit",
 		"on_submit": "crm_ext.accounts.events.sales_invoice_on_submit",
 		"on_cancel": "crm_ext.accounts.events.sales_invoice_on_cancel",
 		"on_update_after_submit": "crm_ext.accounts.events.sales_invoice_on_update_after_submit",
+		# every change of the invoice's ledger ends here (ERPNext's update_voucher_outstanding)
+		"on_change": "crm_ext.accounts.events.sales_invoice_on_change",
 	},
 	"Payment Entry": {
 		"validate": [
@@ -98,10 +101,17 @@ doc_events = {
 			"crm_ext.supply.tenders.on_payment",
 			"crm_ext.accounts.events.payment_entry_on_cancel",
 		],
+		# Payment Reconciliation adds references to a submitted payment
+		"before_update_after_submit": "crm_ext.accounts.links.payment_entry_before_update_after_submit",
+		"on_update_after_submit": "crm_ext.accounts.events.payment_entry_on_update_after_submit",
 	},
 	"Journal Entry": {
 		"on_submit": "crm_ext.accounts.events.journal_entry_on_submit",
 		"on_cancel": "crm_ext.accounts.events.journal_entry_on_cancel",
+		"on_update_after_submit": "crm_ext.accounts.events.journal_entry_on_update_after_submit",
+	},
+	"Unreconcile Payment": {
+		"on_submit": "crm_ext.accounts.events.unreconcile_payment_on_submit",
 	},
 }
 

@@ -131,3 +131,14 @@ def test_email_key_is_case_insensitive_and_idempotent(loc, labels, top):
 	assert normalize_email(address.upper()) == key
 	assert normalize_email(f'"Someone" <{address}>') == key
 	assert normalize_email(key) == key
+
+
+def test_megabyte_input_is_refused_quickly_and_not_echoed():
+	huge = "1" * 1_000_000
+	with pytest.raises(InvalidContactValue) as e:
+		normalize_phone(huge, "RU")
+	assert len(str(e.value.format_args)) < 200
+	with pytest.raises(InvalidContactValue) as e:
+		normalize_email("a" * 1_000_000 + "@example.com")
+	assert len(str(e.value.format_args)) < 200
+	assert phone_key(huge) is None and email_key(huge) is None

@@ -3,7 +3,15 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_ext.logic.dedupe import Candidate, ContactKeys, keys_of, match, merge_values
+from crm_ext.logic.dedupe import (
+	KEY_NAME_LENGTH,
+	Candidate,
+	ContactKeys,
+	keys_of,
+	match,
+	merge_values,
+	record_keys,
+)
 
 T0 = datetime(2026, 1, 1)
 
@@ -88,3 +96,44 @@ def test_merge_never_overwrites_a_value(target, source):
 	for f, v in updates.items():
 		assert target.get(f) in (None, "", 0)
 		assert v == source[f]
+
+
+# --- the rows that reserve a person's keys for one open card ---------------------------------
+
+
+def test_record_keys_name_each_phone_and_email_once_sorted():
+	k = keys_of(["+7 912 345-67-89", "8 912 345 67 89"], ["Ann@Example.com", "ann@example.com"], "RU")
+	assert record_keys(k) == ("email:ann@example.com", "phone:+79123456789")
+	assert record_keys(ContactKeys()) == ()
+
+
+def test_a_phone_and_an_email_never_share_a_row():
+	same = "x@y.co"
+	k = ContactKeys(frozenset({same}), frozenset({same}))
+	assert len(record_keys(k)) == 2
+
+
+def test_long_email_gets_a_fixed_length_hashed_name():
+	local, domain = "a" * 64, ".".join(["b" * 60] * 3) + ".com"
+	address = f"{local}@{domain}"
+	(name,) = record_keys(keys_of([], [address], None))
+	assert len(name) <= KEY_NAME_LENGTH
+	assert name.startswith("email#sha256:")
+	assert record_keys(keys_of([], [address.upper()], None)) == (name,)
+
+
+_emails = st.builds(
+	lambda user, host: f"{user}@{host}.com",
+	st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=64),
+	st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=180),
+)
+
+
+@given(st.lists(_emails, max_size=4), st.lists(st.integers(2_000_000, 9_999_999), max_size=3))
+def test_record_keys_are_sorted_unique_short_and_stable(emails, numbers):
+	k = keys_of([f"+49 30 {n}" for n in numbers], emails, None)
+	names = record_keys(k)
+	assert list(names) == sorted(set(names))
+	assert all(len(n) <= KEY_NAME_LENGTH for n in names)
+	assert len(names) == len(k.phones) + len(k.emails)
+	assert record_keys(keys_of([f"0049 30 {n}" for n in numbers], [e.upper() for e in emails], None)) == names

@@ -100,3 +100,20 @@ def test_answer_is_consistent(groups, offset, mode, prevent, hold):
 		assert not result.eligible
 	# messages format without error
 	assert all(r.message for r in result.reasons)
+
+
+def test_a_manually_expired_qualification_stops_covering_from_the_day_it_expired():
+	expired = QualificationRecord(
+		"SQ-1",
+		"Expired",
+		date(2026, 1, 1),
+		date(2026, 12, 31),
+		frozenset({"Raw Material"}),
+		80,
+		date(2026, 5, 20),
+	)
+	assert not answer(["Steel"], [expired]).qualified_by  # TODAY is after the expiry, inside validity
+	assert answer(["Steel"], [expired], on=date(2026, 5, 19)).qualified_by == {"Steel": "SQ-1"}
+	assert not answer(["Steel"], [expired], on=date(2026, 5, 20)).qualified_by
+	still = QualificationRecord(**{**expired.__dict__, "status": "Qualified"})
+	assert answer(["Steel"], [still]).qualified_by == {"Steel": "SQ-1"}

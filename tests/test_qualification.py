@@ -19,11 +19,13 @@ from crm_ext.logic.qualification import (
 	QualificationError,
 	RequiredDocument,
 	add_months,
+	answers_from_template,
 	categories_outside,
 	check_answers,
 	check_documents,
 	check_template,
 	criterion_points,
+	documents_from_template,
 	expiry_notice_due,
 	is_expired,
 	number_points,
@@ -285,3 +287,81 @@ def test_categories_outside_is_tree_aware():
 	assert categories_outside(["Steel", "Raw Material"], ["Raw Material"], tree) == []
 	assert categories_outside(["Steel", "Services"], ["Raw Material"], tree) == ["Services"]
 	assert categories_outside(["Services"], ["All Item Groups"], tree) == []
+
+
+# --- rules come from the template, answers from the supplier ---------------------------------
+
+TEMPLATE = [
+	{"name": "k1", "criterion": "ISO?", "answer_type": "Yes/No", "weight": 2, "knock_out": 1},
+	{"name": "k2", "criterion": "Years", "answer_type": "Number", "weight": 1, "target_value": 10},
+]
+
+
+def test_answer_rows_follow_the_template_whatever_the_client_sent():
+	sent = [
+		# the supplier's own rows, rules forged: weight 0, no knock-out
+		{"criterion_key": "k2", "answer": "8", "weight": 0, "knock_out": 0, "question": "Easy"},
+		{"criterion_key": "k1", "answer": "No", "weight": 0, "knock_out": 0, "attachment": "/f"},
+		{"criterion_key": "k1", "answer": "Yes"},  # a second row for the same criterion
+		{"criterion_key": "forged", "answer": "Yes", "weight": 100},  # a criterion the template lacks
+		{"answer": "Yes", "weight": 100},
+	]
+	rows = answers_from_template(TEMPLATE, sent)
+	assert [r["criterion_key"] for r in rows] == ["k1", "k2"]
+	assert [(r["weight"], r["knock_out"], r["question"]) for r in rows] == [
+		(2, 1, "ISO?"),
+		(1, None, "Years"),
+	]
+	assert [(r["answer"], r["attachment"], r["continues"]) for r in rows] == [("No", "/f", 1), ("8", None, 0)]
+
+
+def test_missing_answer_rows_are_added_empty():
+	rows = answers_from_template(TEMPLATE, [])
+	assert [(r["criterion_key"], r["answer"], r["continues"]) for r in rows] == [
+		("k1", None, None),
+		("k2", None, None),
+	]
+
+
+@given(
+	st.lists(
+		st.fixed_dictionaries(
+			{
+				"criterion_key": st.sampled_from(["k1", "k2", "x", None]),
+				"weight": weights,
+				"knock_out": st.integers(0, 1),
+				"answer": st.text(max_size=3),
+			}
+		),
+		max_size=6,
+	)
+)
+def test_rules_never_come_from_the_rows(sent):
+	rows = answers_from_template(TEMPLATE, sent)
+	assert [{k: r[k] for k in ("criterion_key", "weight", "knock_out")} for r in rows] == [
+		{"criterion_key": c["name"], "weight": c.get("weight"), "knock_out": c.get("knock_out")}
+		for c in TEMPLATE
+	]
+	for row in rows:
+		if row["continues"] is not None:
+			assert sent[row["continues"]]["criterion_key"] == row["criterion_key"]
+			assert row["answer"] == sent[row["continues"]]["answer"]
+
+
+def test_document_rows_take_expiry_required_from_the_template():
+	required = [RequiredDocument("Tax certificate", True), RequiredDocument("Profile", False)]
+	sent = [
+		{
+			"document_type": "tax CERTIFICATE",
+			"expiry_required": 0,
+			"attachment": "/tax",
+			"expiry_date": "2030-01-01",
+		},
+		{"document_type": "ISO certificate", "expiry_required": 1, "attachment": "/iso"},
+	]
+	rows = documents_from_template(required, sent)
+	assert [(r["document_type"], r["expiry_required"], r["attachment"]) for r in rows] == [
+		("Tax certificate", 1, "/tax"),
+		("Profile", 0, None),
+		("ISO certificate", 0, "/iso"),
+	]

@@ -21,6 +21,7 @@ from crm_ext.logic.receivables import (
 	ageing_buckets,
 	credit_limit_use,
 	flt,
+	invoice_overdue,
 	lead_money_summary,
 	payment_status,
 	receivables_health,
@@ -474,3 +475,110 @@ def test_credit_limit_use_is_monotone(o1, o2, limit):
 		assert use_low is None and use_high is None
 	else:
 		assert D(0) <= use_low <= use_high
+
+
+# --- instalments (payment schedule) ---------------------------------------------------------
+
+EARLY, LATER = TODAY - timedelta(days=40), TODAY - timedelta(days=10)
+THIRDS = ((EARLY, 100), (LATER, 100), (FUTURE, 100))
+
+
+def test_a_due_instalment_makes_the_invoice_overdue_before_its_last_due_date():
+	"""The issue's case: ERPNext said Overdue (first instalment past), the card said Unpaid."""
+	row = InvoiceRow(300, 300, FUTURE, schedule=((EARLY, 150), (FUTURE, 150)))
+	assert invoice_overdue(row, TODAY, 2) == (150, EARLY)
+	summary = lead_money_summary([row], TODAY, 2)
+	assert (summary.outstanding, summary.overdue, summary.status) == (300, 150, OVERDUE)
+
+
+@pytest.mark.parametrize(
+	"owed,expected",
+	[
+		(300, (200, EARLY)),  # nothing paid: the two instalments that fell due
+		(250, (150, EARLY)),  # 50 paid: the rest of the first and all of the second
+		(150, (50, LATER)),  # 150 paid: the first is settled, 50 of the second is late
+		(100, (0, None)),  # everything due is paid; the third is not due yet
+		(0, (0, None)),
+	],
+)
+def test_payments_settle_the_earliest_instalments_first(owed, expected):
+	assert invoice_overdue(InvoiceRow(300, owed, FUTURE, schedule=THIRDS), TODAY, 2) == expected
+
+
+def test_an_instalment_is_not_late_on_its_due_date():
+	row = InvoiceRow(100, 100, TODAY, schedule=((TODAY, 100),))
+	assert invoice_overdue(row, TODAY, 2) == (0, None)
+	assert invoice_overdue(row, TODAY + timedelta(days=1), 2) == (100, TODAY)
+
+
+def test_credit_notes_and_dust_are_never_overdue():
+	assert invoice_overdue(InvoiceRow(-100, -100, PAST, True, ((PAST, -100),)), TODAY, 2) == (0, None)
+	assert invoice_overdue(InvoiceRow(100, D("0.004"), PAST, schedule=((PAST, 100),)), TODAY, 2) == (0, None)
+
+
+def test_an_advance_deducted_from_the_schedule_is_not_counted_twice():
+	"""ERPNext's schedule covers the total less advances and write-offs (``set_payment_schedule``):
+	what the customer still owes on it is the outstanding amount, all of it late here."""
+	row = InvoiceRow(1000, 700, FUTURE, schedule=((EARLY, 700),))
+	assert invoice_overdue(row, TODAY, 2) == (700, EARLY)
+
+
+cent_amounts = st.decimals(min_value=D("0.01"), max_value=10**6, places=2)
+
+
+@st.composite
+def scheduled_invoices(draw):
+	"""An invoice whose schedule adds up to its total (ERPNext's default case), partly paid."""
+	parts = draw(st.lists(st.tuples(days, cent_amounts), min_size=1, max_size=6))
+	total = sum((amount for _, amount in parts), D(0))
+	owed = draw(st.decimals(min_value=0, max_value=total, places=2))
+	due_date = max(due for due, _ in parts)
+	return InvoiceRow(total, owed, due_date, schedule=tuple(parts))
+
+
+def erpnext_is_overdue(row: InvoiceRow, today: date) -> bool:
+	"""``erpnext.accounts.doctype.sales_invoice.sales_invoice.is_overdue``, transcribed."""
+	outstanding = to_decimal(row.outstanding_amount)
+	if outstanding <= 0:
+		return False
+	if not row.schedule:
+		return row.due_date < today
+	payable = sum((to_decimal(amount) for due, amount in row.schedule if due < today), D(0))
+	return (to_decimal(row.grand_total) - outstanding) < payable
+
+
+@given(scheduled_invoices(), days)
+def test_overdue_exactly_when_erpnext_says_overdue(row, today):
+	late, since = invoice_overdue(row, today, 2)
+	assert (late > 0) == erpnext_is_overdue(row, today)
+	assert D(0) <= late <= to_decimal(row.outstanding_amount)
+	assert (since is None) == (late == 0)
+	if since is not None:
+		assert since < today
+		assert since in [due for due, _ in row.schedule]
+
+
+@given(scheduled_invoices(), days)
+def test_one_instalment_for_the_whole_total_is_the_invoice_due_date(row, today):
+	whole = InvoiceRow(
+		row.grand_total, row.outstanding_amount, row.due_date, schedule=((row.due_date, row.grand_total),)
+	)
+	plain = InvoiceRow(row.grand_total, row.outstanding_amount, row.due_date)
+	assert invoice_overdue(whole, today, 2) == invoice_overdue(plain, today, 2)
+	assert erpnext_is_overdue(plain, today) == erpnext_is_overdue(whole, today)
+
+
+@given(scheduled_invoices(), days, days)
+def test_overdue_grows_with_time_and_shrinks_with_payment(row, d1, d2):
+	early, late_day = sorted((d1, d2))
+	assert invoice_overdue(row, early, 2)[0] <= invoice_overdue(row, late_day, 2)[0]
+	paid_more = InvoiceRow(row.grand_total, row.outstanding_amount / 2, row.due_date, schedule=row.schedule)
+	assert invoice_overdue(paid_more, late_day, 3)[0] <= invoice_overdue(row, late_day, 3)[0]
+
+
+@given(st.lists(scheduled_invoices(), max_size=6), days)
+def test_card_overdue_is_the_sum_of_its_invoices(rows, today):
+	summary = lead_money_summary(rows, today, 2)
+	lates = sum((invoice_overdue(row, today, 2)[0] for row in rows), D(0))
+	assert summary.overdue == min(round_amount(lates, 2), max(summary.outstanding, D(0)))
+	assert (summary.status == OVERDUE) == any(erpnext_is_overdue(row, today) for row in rows)

@@ -1,17 +1,40 @@
 """``doc_events`` of ERPNext's accounting documents: recompute the money of the cards they touch
 and write the event on each card's timeline.
 
-Cheap by design: the affected cards come from the document in hand (one query for the cards of
-the invoices a payment references), and each card costs one aggregate query
-(``money.recompute_lead_money``); many cards go to a background job.
+Where the figures are recomputed (read in ERPNext v15's code): in the invoice's ``on_change``,
+the one event every change of an invoice's ledger ends in, once the rows are written.
+
+- The invoice's own submit, cancel and update after submit (re-linking it to another card) end
+  with ``on_change`` (``Document.run_post_save_methods``).
+- Everything else that changes an invoice's ledger goes through ERPNext's
+  ``update_voucher_outstanding`` (called by each Payment Ledger Entry a payment or journal posts
+  or cancels, by Payment Reconciliation for each invoice it allocates to, by Unreconcile Payment
+  for each invoice it unlinks, by Repost Payment Ledger), which finishes with
+  ``set_status(update=True)``: a ``db_set``, which runs ``on_change``.
+
+The other hooks (the invoice's, the payment's, the journal's, Unreconcile Payment's) write the
+timeline and schedule the check after the commit (:func:`~crm_ext.accounts.money.on_accounting_event`)
+without recomputing: the invoices' ``on_change`` does. A Payment or Journal Entry's
+``on_update_after_submit`` (Payment Reconciliation: ``reconcile_against_document`` saves it with
+its new references) even runs *before* its ledger is rebuilt (its Payment Ledger Entries are
+deleted first and re-created after the save): figures taken there would be wrong.
+
+Cheap by design: the affected cards come from the document in hand, and each card costs a few
+small queries (``money.recompute_lead_money``); many cards go to a background job.
 """
 
 import frappe
 from frappe import _
+from frappe.query_builder import DocType
+from frappe.utils import flt
 
-from crm_ext.accounts.links import leads_of
-from crm_ext.accounts.money import format_amount, on_accounting_event, recompute_lead_money
+from crm_ext.accounts.links import leads_of, relink_payment
+from crm_ext.accounts.money import format_amount, on_accounting_event, recompute_leads
 from crm_ext.logic.credit import affected_leads
+from crm_ext.logic.receivables import NOT_INVOICED
+
+# Cards recomputed per transaction by the daily refresh.
+REFRESH_BATCH = 200
 
 
 def link(doc) -> str:
@@ -49,7 +72,16 @@ def sales_invoice_on_cancel(doc, method=None):
 	leads = invoice_leads(doc)
 	if not leads:
 		return
-	on_accounting_event(leads, dict.fromkeys(leads, _("Invoice {0} cancelled").format(link(doc))))
+	text = _("Invoice {0} cancelled").format(link(doc))
+	on_accounting_event(leads, dict.fromkeys(leads, text))
+
+
+def sales_invoice_on_change(doc, method=None):
+	"""The invoice or its ledger changed (see the module's docstring): its card's figures follow
+	(the card it left too, when it was re-linked)."""
+	if doc.docstatus == 0:
+		return
+	recompute_leads(invoice_leads(doc))
 
 
 def sales_invoice_on_update_after_submit(doc, method=None):
@@ -92,7 +124,45 @@ def payment_entry_on_cancel(doc, method=None):
 	leads = payment_leads(doc)
 	if not leads:
 		return
-	on_accounting_event(leads, dict.fromkeys(leads, _("Payment {0} cancelled").format(link(doc))))
+	text = _("Payment {0} cancelled").format(link(doc))
+	on_accounting_event(leads, dict.fromkeys(leads, text))
+
+
+def new_invoice_references(doc, rows: str, doctype_field: str) -> list[str]:
+	"""Invoices ``doc`` references now and did not before this save (Payment Reconciliation); a
+	reference Unreconcile Payment zeroed counts as gone."""
+
+	def live(row) -> bool:
+		return bool(row.get("reference_name")) and (
+			row.get("allocated_amount") is None or flt(row.allocated_amount) > 0
+		)
+
+	before = doc.get_doc_before_save()
+	old = {
+		(row.get(doctype_field), row.reference_name)
+		for row in (before.get(rows) if before else [])
+		if live(row)
+	}
+	return [
+		row.reference_name
+		for row in doc.get(rows) or []
+		if live(row)
+		and row.get(doctype_field) == "Sales Invoice"
+		and (row.get(doctype_field), row.reference_name) not in old
+	]
+
+
+def on_reconciliation(doc, invoices: list[str]) -> None:
+	leads = affected_leads(leads_of("Sales Invoice", invoices))
+	if not leads:
+		return
+	text = _("{0} reconciled with invoices of this lead").format(link(doc))
+	on_accounting_event(leads, dict.fromkeys(leads, text))
+
+
+def payment_entry_on_update_after_submit(doc, method=None):
+	if doc.get("party_type") == "Customer":
+		on_reconciliation(doc, new_invoice_references(doc, "references", "reference_doctype"))
 
 
 # --- Journal Entry --------------------------------------------------------------------------
@@ -119,20 +189,65 @@ def journal_entry_on_cancel(doc, method=None):
 	leads = journal_entry_leads(doc)
 	if not leads:
 		return
-	on_accounting_event(leads, dict.fromkeys(leads, _("Journal Entry {0} cancelled").format(link(doc))))
+	text = _("Journal Entry {0} cancelled").format(link(doc))
+	on_accounting_event(leads, dict.fromkeys(leads, text))
+
+
+def journal_entry_on_update_after_submit(doc, method=None):
+	on_reconciliation(doc, new_invoice_references(doc, "accounts", "reference_type"))
+
+
+# --- Unreconcile Payment ----------------------------------------------------------------------
+
+
+def unreconcile_payment_on_submit(doc, method=None):
+	"""ERPNext has unlinked the payment from the invoices of ``doc.allocations`` and restored their
+	outstanding amounts: the cards owe again, and the payment belongs to what it still pays."""
+	invoices = [row.reference_name for row in doc.allocations if row.reference_doctype == "Sales Invoice"]
+	if doc.voucher_type == "Payment Entry":
+		relink_payment(doc.voucher_no)
+	leads = affected_leads(leads_of("Sales Invoice", invoices))
+	if not leads:
+		return
+	text = _("{0} {1} unreconciled from invoices of this lead").format(
+		_(doc.voucher_type), frappe.bold(doc.voucher_no)
+	)
+	on_accounting_event(leads, dict.fromkeys(leads, text))
 
 
 # --- scheduler ------------------------------------------------------------------------------
 
 
 def refresh_open_receivables():
-	"""Daily: invoices fall overdue with time, and ledger changes without a document event
-	(payment reconciliation, unreconcile) happen; recompute every card that still has money
-	owed or had it recently."""
-	leads = frappe.get_all(
-		"Sales Lead",
-		filters={"payment_status": ("in", ("Unpaid", "Partly paid", "Overdue"))},
-		pluck="name",
+	"""Daily: invoices and instalments fall overdue with time, and the ledger may have changed by a
+	door no event watches: recompute every card that has a submitted invoice or shows money (a
+	Paid card can owe again, a card can stop owing). One job per batch of cards, each its own
+	transaction: one long transaction would hold every card's row locked against its rep."""
+	cards = cards_with_money()
+	for start in range(0, len(cards), REFRESH_BATCH):
+		frappe.enqueue(
+			"crm_ext.accounts.money.recompute_leads",
+			queue="long",
+			leads=cards[start : start + REFRESH_BATCH],
+			move_when_paid=False,
+			now=bool(frappe.flags.in_test),
+		)
+
+
+def cards_with_money() -> list[str]:
+	si = DocType("Sales Invoice")
+	lead = DocType("Sales Lead")
+	invoiced = (
+		frappe.qb.from_(si)
+		.select(si.sales_lead)
+		.distinct()
+		.where((si.docstatus == 1) & si.sales_lead.isnotnull() & (si.sales_lead != ""))
+		.run(pluck=True)
 	)
-	for lead in leads:
-		recompute_lead_money(lead, move_when_paid=False)
+	showing = (
+		frappe.qb.from_(lead)
+		.select(lead.name)
+		.where((lead.payment_status != NOT_INVOICED) | (lead.invoiced_amount != 0))
+		.run(pluck=True)
+	)
+	return sorted(set(invoiced) | set(showing))

@@ -3,9 +3,15 @@
 Each returns an unsaved document mapped with Frappe's ``get_mapped_doc`` (``sales_lead`` set by
 the mapper: a Link to the source doctype), for the user to add the items and save; the card is
 converted to a Customer first when it has none.
+
+Rights, checked before anything is loaded: write on the card (the document will hang on it, and
+the card may be converted) and create on the target doctype; POST only, also through Frappe's
+``frappe.model.mapper.make_mapped_doc`` (the desk's door to these methods, which calls them
+whatever the HTTP verb).
 """
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 
@@ -31,11 +37,11 @@ def make_sales_invoice(source_name: str, target_doc: str | None = None) -> Docum
 
 
 def make_from_lead(source_name: str, doctype: str, target_doc=None) -> Document:
-	lead = frappe.get_doc("Sales Lead", source_name)
-	lead.check_permission("read")
+	require_post()
+	frappe.has_permission("Sales Lead", "write", source_name, throw=True)
 	frappe.has_permission(doctype, "create", throw=True)
+	lead = frappe.get_doc("Sales Lead", source_name)
 	if not lead.customer:
-		lead.check_permission("write")
 		convert_to_customer(lead.name)
 		lead.reload()
 	if doctype == "Quotation":
@@ -62,3 +68,12 @@ def make_from_lead(source_name: str, doctype: str, target_doc=None) -> Document:
 		target_doc,
 		postprocess,
 	)
+
+
+def require_post() -> None:
+	"""403 unless the request is a POST: ``make_mapped_doc`` is whitelisted for every verb and calls
+	these methods without their own verb check, and they may convert the card (a Customer and a
+	Contact are created)."""
+	request = getattr(frappe.local, "request", None)
+	if request is not None and request.method != "POST":
+		frappe.throw(_("Use POST to make a document from a Sales Lead."), frappe.PermissionError)

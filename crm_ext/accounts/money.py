@@ -2,22 +2,23 @@
 
 The invoiced, paid, outstanding and overdue amounts and the payment status of a card are never
 incremented: each event recomputes them with one aggregate query over the card's submitted Sales
-Invoices and their Payment Ledger Entries (company currency, the ledger ERPNext's own Accounts
-Receivable report reads), so cancels, amendments, credit notes and concurrent payments all end
-right. The maths is ``crm_ext.logic.receivables.lead_money_summary``.
+Invoices of the card's company and their Payment Ledger Entries (company currency, the ledger
+ERPNext's own Accounts Receivable report reads) and one over their payment schedules, so
+cancels, amendments, credit notes, reconciliations and concurrent payments all end right. The
+maths (totals rounded once at the currency precision, overdue by instalment as ERPNext's invoice
+status) is ``crm_ext.logic.receivables.lead_money_summary``; which events call it is
+``crm_ext.accounts.events``.
 """
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Coalesce, Sum
-from frappe.utils import fmt_money, getdate, now_datetime
+from frappe.utils import flt, fmt_money, getdate, now_datetime
 
 from crm_ext.logic.credit import should_move_to_paid
 from crm_ext.logic.receivables import PAID, InvoiceRow, MoneySummary, lead_money_summary
 
-# Above this many cards one document's handler hands the work to a background job.
-SYNC_LEAD_LIMIT = 10
 MONEY_FIELDS = ("invoiced_amount", "paid_amount", "outstanding_amount", "overdue_amount", "payment_status")
 
 
@@ -30,9 +31,11 @@ def invoice_total(si):
 	)
 
 
-def lead_invoice_rows(lead: str) -> list[InvoiceRow]:
-	"""The card's submitted invoices with their ledger outstanding, in company currency: one
-	query (invoices joined to their live Payment Ledger Entries, grouped per invoice)."""
+def lead_invoice_rows(lead: str, company: str | None) -> list[InvoiceRow]:
+	"""The card's submitted invoices of ``company`` with their ledger outstanding and payment
+	schedule, in company currency: one query for the invoices (joined to their live Payment Ledger
+	Entries, grouped per invoice), one for their instalments. Invoices of another company are in
+	another company currency and ledger: they never add into the card's totals."""
 	si = DocType("Sales Invoice")
 	ple = DocType("Payment Ledger Entry")
 	rows = (
@@ -47,12 +50,17 @@ def lead_invoice_rows(lead: str) -> list[InvoiceRow]:
 			si.name,
 			invoice_total(si).as_("total"),
 			si.is_return,
+			si.is_pos,
 			si.due_date,
 			Coalesce(Sum(ple.amount), 0).as_("outstanding"),
 		)
-		.where((si.sales_lead == lead) & (si.docstatus == 1))
+		.where((si.sales_lead == lead) & (si.docstatus == 1) & (si.company == company))
 		.groupby(si.name)
 		.run(as_dict=True)
+	)
+	# only an invoice that still owes can be late
+	schedules = invoice_schedules(
+		[r.name for r in rows if not r.is_return and not r.is_pos and flt(r.outstanding) > 0]
 	)
 	return [
 		InvoiceRow(
@@ -60,9 +68,38 @@ def lead_invoice_rows(lead: str) -> list[InvoiceRow]:
 			outstanding_amount=r.outstanding,
 			due_date=getdate(r.due_date) if r.due_date else None,
 			is_return=bool(r.is_return),
+			schedule=schedules.get(r.name, ()),
 		)
 		for r in rows
 	]
+
+
+def invoice_schedules(invoices: list[str]) -> dict[str, tuple]:
+	"""``{invoice: ((due_date, base_payment_amount), ...)}``: the instalments ERPNext's own
+	invoice status reads (POS invoices have none and fall due on their due date)."""
+	if not invoices:
+		return {}
+	ps = DocType("Payment Schedule")
+	rows = (
+		frappe.qb.from_(ps)
+		.select(ps.parent, ps.due_date, ps.base_payment_amount)
+		.where((ps.parenttype == "Sales Invoice") & ps.parent.isin(invoices))
+		.run(as_dict=True)
+	)
+	schedules: dict[str, list] = {}
+	for row in rows:
+		if row.due_date:
+			schedules.setdefault(row.parent, []).append((getdate(row.due_date), row.base_payment_amount))
+	return {name: tuple(instalments) for name, instalments in schedules.items()}
+
+
+def card_company(lead: str) -> tuple[bool, str | None]:
+	"""(the card exists, the company whose invoices count on it): its own, else the site's default
+	company (the one ERPNext gives a new invoice when the card names none)."""
+	row = frappe.db.get_value("Sales Lead", lead, ["name", "company"], as_dict=True)
+	if not row:
+		return False, None
+	return True, row.company or frappe.defaults.get_global_default("company")
 
 
 def money_precision() -> int:
@@ -72,10 +109,11 @@ def money_precision() -> int:
 def recompute_lead_money(lead: str, move_when_paid: bool = True) -> MoneySummary | None:
 	"""Recompute and store the card's money from the ledger; move it to the paid stage when
 	fully paid (if configured). Returns the summary (None when the card no longer exists)."""
-	if not frappe.db.exists("Sales Lead", lead):
+	exists, company = card_company(lead)
+	if not exists:
 		return None
 	summary = lead_money_summary(
-		lead_invoice_rows(lead),
+		lead_invoice_rows(lead, company),
 		getdate(),
 		money_precision(),
 		frappe.get_system_settings("rounding_method"),
@@ -104,17 +142,14 @@ def recompute_leads(leads: list[str], move_when_paid: bool = True) -> None:
 
 
 def on_accounting_event(leads: list[str], notes: dict[str, str] | None = None) -> None:
-	"""What every accounting handler does: recompute the cards' money (now, in the document's
-	transaction, when few cards are touched) and, after the commit, in a background job: check
-	the figures again (a payment submitted at the same moment in another transaction is
-	invisible to this one; the job runs once both have committed) and write ``notes``
-	({lead: text}) on the cards' timelines, which would otherwise be the costliest part of the
-	submit. Many cards: everything in the job. In tests everything runs at once."""
+	"""What every accounting document's handler does once the invoices' ``on_change`` has
+	recomputed the cards in the document's transaction (``crm_ext.accounts.events``): after the
+	commit, in a background job, check the figures again (a payment submitted at the same moment
+	in another transaction is invisible to this one; the job runs once both have committed) and
+	write ``notes`` ({lead: text}) on the cards' timelines, which would otherwise be the costliest
+	part of the submit. In tests the notes are written at once."""
 	if not leads:
 		return
-	sync = len(leads) <= SYNC_LEAD_LIMIT or frappe.flags.in_test
-	if sync:
-		recompute_leads(leads)
 	if frappe.flags.in_test:
 		after_commit(leads, notes, recompute=False)
 		return
@@ -123,7 +158,6 @@ def on_accounting_event(leads: list[str], notes: dict[str, str] | None = None) -
 		queue="short",
 		leads=leads,
 		notes=notes,
-		move_when_paid=not sync,
 		enqueue_after_commit=True,
 	)
 
@@ -132,7 +166,7 @@ def after_commit(
 	leads: list[str],
 	notes: dict[str, str] | None = None,
 	recompute: bool = True,
-	move_when_paid: bool = False,
+	move_when_paid: bool = True,
 ) -> None:
 	from crm_ext.sales.timeline import log_on_lead
 

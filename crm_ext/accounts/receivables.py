@@ -185,9 +185,10 @@ def sales_order_validate(doc, method=None):
 		)
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["GET", "POST"])
 def get_customer_health(customer: str, company: str | None = None) -> dict:
-	"""Indicator figures for the Sales Lead and Customer dashboards."""
+	"""Indicator figures for the Sales Lead and Customer dashboards. Reads only; needs read on the
+	customer (ERPNext's role and user permissions), checked before any figure is computed."""
 	frappe.has_permission("Customer", "read", customer, throw=True)
 	company = (
 		company

@@ -35,6 +35,18 @@ def as_filters(filters) -> frappe._dict:
 	return frappe._dict(filters or {})
 
 
+def check_company(company: str) -> None:
+	"""A user limited to some companies by User Permissions may not report on another one (the
+	roles that open a report need no role on Company itself: a Sales Manager has none)."""
+	allowed = frappe.permissions.get_user_permissions(frappe.session.user).get("Company")
+	if allowed and company not in {p.get("doc") for p in allowed}:
+		frappe.throw(
+			_("You cannot report on company {0}.").format(frappe.bold(company)),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+
 def restricted_user(user: str | None = None) -> str | None:
 	"""The user whose own cards alone are in scope, or None when the user sees every card."""
 	user = user or frappe.session.user

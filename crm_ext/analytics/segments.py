@@ -95,7 +95,7 @@ def customer_segments(filters) -> list[dict]:
 	return rows
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def tag_customers(filters: str | dict) -> dict:
 	"""Write the report's ABC class and RFM score to each customer in it; returns counts per class."""
 	frappe.has_permission("Customer", "write", throw=True)

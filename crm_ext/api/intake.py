@@ -10,8 +10,15 @@ Authentication, one of:
 - header ``X-CRM-Ext-Token: <token>`` matching CRM Ext Settings > Intake Token (for senders that
   cannot keep an API key); the request is then recorded as the settings' Intake User.
 
-Answers ``{"request": ..., "sales_lead": ..., "created": true|false}``; bad input answers HTTP
-417 with Frappe's JSON error and writes nothing; a missing or wrong token answers 401.
+Answers ``{"request": "<Sales Request ID>"}``, the same whether the person was new or already had
+an open card: the sender (a site form whose visitor sees the answer, a token that may sit in a web
+page) must not learn whether someone is known to the company, nor the card's ID. The outcome is on
+the Sales Request for the sales team. Bad input answers HTTP 4xx with Frappe's JSON error naming the
+field (a message longer than Sales Request allows, a malformed phone, ...) and writes nothing; a
+missing or wrong token answers 401.
+
+With the token, the request runs as CRM Ext Settings > Intake User, or the app's own CRM Intake user
+(:func:`crm_ext.sales.intake.intake_user`), never as Administrator.
 """
 
 import hmac
@@ -19,6 +26,9 @@ import hmac
 import frappe
 from frappe import _
 from frappe.utils.password import get_decrypted_password
+
+from crm_ext.sales.intake import intake_user
+from crm_ext.utils.documents import as_procedure
 
 TOKEN_HEADER = "X-CRM-Ext-Token"
 
@@ -55,16 +65,14 @@ def submit_request(
 			"received_via": "API",
 		}
 	)
+	as_procedure(request)  # built here field by field: received_via is the endpoint's to say
 	request.insert(ignore_permissions=True)
-	return {
-		"request": request.name,
-		"sales_lead": request.sales_lead,
-		"created": request.outcome == "New Lead",
-	}
+	return {"request": request.name}
 
 
 def authenticate():
-	"""A logged-in (API key) caller needs create permission; a guest needs the intake token."""
+	"""A logged-in (API key) caller needs create permission on Sales Request; a guest needs the
+	intake token and then acts as the intake user."""
 	if frappe.session.user != "Guest":
 		frappe.has_permission("Sales Request", "create", throw=True)
 		return
@@ -78,4 +86,4 @@ def authenticate():
 			frappe.AuthenticationError,
 			title=_("Not Authenticated"),
 		)
-	frappe.set_user(frappe.db.get_single_value("CRM Ext Settings", "intake_owner") or "Administrator")
+	frappe.set_user(intake_user())

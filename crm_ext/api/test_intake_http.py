@@ -68,13 +68,19 @@ class TestIntakeHTTP(FrappeAPITestCase):
 		}
 		first = self.post_request(payload, TOKEN)
 		self.assertEqual(first.status_code, 200, first.text)
-		body = first.json["message"]
-		self.assertTrue(body["created"])
-		frappe.db.rollback()  # see what the request's own transaction committed
-		self.assertTrue(frappe.db.exists("Sales Lead", body["sales_lead"]))
 		second = self.post_request({**payload, "email": "PERSON@http-intake.example.com"}, TOKEN)
-		self.assertEqual(second.json["message"]["sales_lead"], body["sales_lead"])
-		self.assertFalse(second.json["message"]["created"])
+		self.assertEqual(second.status_code, 200, second.text)
+		# the sender learns nothing of the card: the same answer for a new and a known person
+		self.assertEqual(set(first.json["message"]), {"request"})
+		self.assertEqual(set(second.json["message"]), {"request"})
+		frappe.db.rollback()  # see what the requests' own transactions committed
+		stored = [
+			frappe.db.get_value("Sales Request", r.json["message"]["request"], ["sales_lead", "outcome"])
+			for r in (first, second)
+		]
+		self.assertEqual([o for _lead, o in stored], ["New Lead", "Added to Open Lead"])
+		self.assertEqual(stored[0][0], stored[1][0])
+		self.assertTrue(frappe.db.exists("Sales Lead", stored[0][0]))
 
 	def test_bad_input_is_4xx_json_and_writes_nothing(self):
 		response = self.post_request({"email": "broken@", "name": "x"}, TOKEN)

@@ -28,6 +28,14 @@ _MAX_LOCAL_LENGTH = 64
 _PHONE_CHARS_RE = re.compile(r"^[0-9+()\-./\s]+(?:\s*(?:ext\.?|x|#)\s*[0-9]+)?$", re.IGNORECASE)
 _EXTENSION_RE = re.compile(r"ext\.?|x|#", re.IGNORECASE)
 _MIN_DIGITS = 3
+# Longer input is no phone number (the longest, with extension and spacing, fits easily).
+_MAX_PHONE_INPUT = 64
+# An error message quotes at most this much of what was typed.
+_SHOWN = 60
+
+
+def _shown(text: str) -> str:
+	return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 def clean_region(region: str | None) -> str | None:
@@ -48,6 +56,10 @@ def normalize_phone(raw: str, default_region: str | None = None) -> str:
 	text = (raw or "").strip()
 	if not text:
 		raise InvalidContactValue(_("Phone number is empty."), field="phone")
+	if len(text) > _MAX_PHONE_INPUT:
+		raise InvalidContactValue(
+			_("Phone number {0} is too long ({1} characters)."), _shown(text), len(text), field="phone"
+		)
 	if not _PHONE_CHARS_RE.match(text):
 		raise InvalidContactValue(
 			_("Phone number {0} contains characters other than digits, spaces, +, -, ( and )."),
@@ -91,7 +103,8 @@ def normalize_email(raw: str) -> str:
 	text = (raw or "").strip()
 	if not text:
 		raise InvalidContactValue(_("E-mail address is empty."), field="email")
-	_name, address = parseaddr(text)
+	# a display name and an address of the longest allowed size; longer is not an e-mail address
+	_name, address = parseaddr(text) if len(text) <= 2 * _MAX_EMAIL_LENGTH else ("", "")
 	address = (address or "").strip()
 	if "<" in text and not address:
 		address = text
@@ -103,7 +116,7 @@ def normalize_email(raw: str) -> str:
 	):
 		raise InvalidContactValue(
 			_("E-mail address {0} is not valid: expected something like name@example.com."),
-			text,
+			_shown(text),
 			field="email",
 		)
 	return address.lower()

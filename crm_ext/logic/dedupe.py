@@ -6,6 +6,7 @@ cards match, a new card is created (a client may have many deals over the years)
 inherits the customer of the most recent closed card that had one.
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,25 @@ class ContactKeys:
 
 	def shares_with(self, other: "ContactKeys") -> bool:
 		return bool(self.phones & other.phones or self.emails & other.emails)
+
+
+# A Frappe name holds 140 characters; an e-mail address may have 254.
+KEY_NAME_LENGTH = 140
+
+
+def record_keys(keys: ContactKeys) -> tuple[str, ...]:
+	"""Names of the rows that reserve ``keys`` for one open card: ``phone:+4930...`` and
+	``email:x@y`` (a value too long for a name: its kind and SHA-256), sorted so that every
+	transaction claims them in the same order (two claims of overlapping keys cannot deadlock)."""
+	names = {_key_name("phone", p) for p in keys.phones} | {_key_name("email", e) for e in keys.emails}
+	return tuple(sorted(names))
+
+
+def _key_name(kind: str, value: str) -> str:
+	name = f"{kind}:{value}"
+	if len(name) <= KEY_NAME_LENGTH:
+		return name
+	return f"{kind}#sha256:{hashlib.sha256(value.encode('utf-8')).hexdigest()}"
 
 
 def keys_of(phones: Iterable[str | None], emails: Iterable[str | None], region: str | None) -> ContactKeys:

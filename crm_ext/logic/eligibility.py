@@ -5,7 +5,8 @@ for a set of product categories (Item Groups) on a date when all of these hold:
 
 - it is qualified for every category on that date: a Qualified (or since Expired) Supplier
   Qualification whose validity covers the date and whose categories include the category or one
-  of its ancestors (Item Groups are a tree: "Raw Material" covers "Steel");
+  of its ancestors (Item Groups are a tree: "Raw Material" covers "Steel"); an Expired one only
+  for dates before the day it expired (a Purchase Manager may expire it before its validity ends);
 - ERPNext's Supplier Scorecard standing does not prevent it (warn / prevent flags);
 - it is not on hold (ERPNext "Block Supplier") on that date, and not disabled.
 
@@ -47,6 +48,8 @@ class QualificationRecord:
 	valid_until: date | None
 	item_groups: frozenset[str]
 	score: float = 0.0
+	# the day it became Expired (None: not expired, or expired before this was recorded)
+	expired_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -101,21 +104,28 @@ class Eligibility:
 		return tuple(r for r in self.reasons if r.severity == BLOCK)
 
 
-def qualification_covers(
-	record: QualificationRecord, item_group: str, ancestors: list[str], on_date: date
-) -> bool:
-	"""The record qualified the supplier for ``item_group`` (or an ancestor) on ``on_date``.
-
-	``ancestors`` lists the group's ancestors in the Item Group tree (the group itself may be
-	included or not). Expired records still answer for dates inside their validity.
-	"""
+def valid_on(record: QualificationRecord, on_date: date) -> bool:
+	"""The record qualified the supplier on ``on_date``: Qualified (or since Expired) with its
+	validity covering the date, and an Expired one only before the day it expired."""
 	if record.status not in (QUALIFIED, EXPIRED):
 		return False
 	if not record.qualified_on or not record.valid_until:
 		return False
 	if not record.qualified_on <= on_date <= record.valid_until:
 		return False
-	return bool(record.item_groups & {item_group, *ancestors})
+	return not (record.status == EXPIRED and record.expired_on and on_date >= record.expired_on)
+
+
+def qualification_covers(
+	record: QualificationRecord, item_group: str, ancestors: list[str], on_date: date
+) -> bool:
+	"""The record qualified the supplier for ``item_group`` (or an ancestor) on ``on_date``.
+
+	``ancestors`` lists the group's ancestors in the Item Group tree (the group itself may be
+	included or not). Expired records still answer for dates inside their validity before the day
+	they expired.
+	"""
+	return valid_on(record, on_date) and bool(record.item_groups & {item_group, *ancestors})
 
 
 def qualifying_record(

@@ -19,6 +19,7 @@ fails the qualification whatever the score.
 
 import calendar
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -416,3 +417,83 @@ def categories_outside(groups: list[str], allowed: list[str], ancestors: dict[st
 	"""The groups not equal to, nor below (in the Item Group tree), one of ``allowed``."""
 	allowed_set = set(allowed)
 	return [g for g in dict.fromkeys(groups) if not allowed_set & {g, *ancestors.get(g, [])}]
+
+
+# --- rules copied from the template -----------------------------------------------------------
+
+# What an answer row takes from its template criterion (label column, then the rule columns).
+RULE_COLUMNS = (
+	"answer_type",
+	"knock_out",
+	"weight",
+	"help_text",
+	"choice_options",
+	"target_value",
+	"zero_value",
+	"scoring_curve",
+)
+# What the supplier (or the reviewer, on its own rows' comments) writes on a row.
+ANSWER_COLUMNS = ("answer", "attachment", "reviewer_comment")
+DOCUMENT_COLUMNS = ("attachment", "expiry_date", "reviewer_comment")
+
+
+def answers_from_template(criteria: Sequence[Mapping], rows: Sequence[Mapping]) -> list[dict]:
+	"""The answer rows of an open questionnaire, derived again from its template.
+
+	``criteria``: the template's criteria (``name``, ``criterion``, rule columns), in order;
+	``rows``: the answer rows as they are now (``criterion_key`` and the supplier's columns).
+	One row per criterion, in the template's order, with the criterion's label and rules; what was
+	answered is kept by criterion key (the first row with that key); rows of no criterion are
+	dropped. Each result names in ``continues`` the index of the row it continues (None: new).
+	"""
+	first: dict[str, int] = {}
+	for index, row in enumerate(rows):
+		key = row.get("criterion_key")
+		if key and key not in first:
+			first[key] = index
+	result = []
+	for criterion in criteria:
+		index = first.get(criterion["name"])
+		values = {
+			"criterion_key": criterion["name"],
+			"question": criterion.get("criterion"),
+			**{column: criterion.get(column) for column in RULE_COLUMNS},
+			**{column: rows[index].get(column) if index is not None else None for column in ANSWER_COLUMNS},
+			"continues": index,
+		}
+		result.append(values)
+	return result
+
+
+def documents_from_template(required: Sequence[RequiredDocument], rows: Sequence[Mapping]) -> list[dict]:
+	"""The document rows of an open questionnaire: every required document of the template (in its
+	order, ``expiry_required`` from the template), continuing the first row of the same type
+	(case-insensitive); then the supplier's other documents, which require nothing."""
+	first: dict[str, int] = {}
+	for index, row in enumerate(rows):
+		kind = (row.get("document_type") or "").casefold()
+		if kind and kind not in first:
+			first[kind] = index
+	result, used = [], set()
+	for document in required:
+		index = first.get(document.document_type.casefold())
+		used.add(index)
+		result.append(
+			{
+				"document_type": document.document_type,
+				"expiry_required": int(document.expiry_required),
+				**{c: rows[index].get(c) if index is not None else None for c in DOCUMENT_COLUMNS},
+				"continues": index,
+			}
+		)
+	for index, row in enumerate(rows):
+		if index not in used and (row.get("document_type") or "").strip():
+			result.append(
+				{
+					"document_type": row.get("document_type"),
+					"expiry_required": 0,
+					**{c: row.get(c) for c in DOCUMENT_COLUMNS},
+					"continues": index,
+				}
+			)
+	return result

@@ -172,12 +172,61 @@ class InvoiceRow:
 	"""One submitted Sales Invoice, amounts in company currency.
 
 	A credit note (``is_return``) counts negatively whatever sign its amounts are given with.
+	``schedule`` is the invoice's payment schedule, ``((due_date, amount), ...)`` (ERPNext's Payment
+	Schedule rows, ``base_payment_amount``); empty for a POS invoice or one without instalments, which
+	falls due as a whole on ``due_date``.
 	"""
 
 	grand_total: Amount
 	outstanding_amount: Amount
 	due_date: date | None = None
 	is_return: bool = False
+	schedule: tuple[tuple[date, Amount], ...] = ()
+
+
+def invoice_overdue(
+	row: InvoiceRow,
+	today: date,
+	precision: int,
+	rounding_method: str | None = BANKERS_ROUNDING_LEGACY,
+) -> tuple[Decimal, date | None]:
+	"""The overdue part of one invoice's outstanding amount on ``today`` and the due date it is late
+	since (``(0, None)`` when nothing is overdue), following the payment schedule as ERPNext's own
+	invoice status does (``erpnext.accounts.doctype.sales_invoice.sales_invoice.is_overdue``).
+
+	With a schedule: what fell due (instalments due before ``today``; on its due date an instalment
+	is not yet late) minus what was paid towards the schedule (its total less the outstanding
+	amount: payments and credit notes against the invoice settle the earliest instalments first),
+	at most the outstanding amount; late since the earliest instalment not covered. When the
+	schedule adds up to the invoice total (no advance or write-off deducted) this is exactly
+	ERPNext's rule "overdue when paid < payable till date". Without a schedule: the whole
+	outstanding amount once ``due_date`` is past. Credit notes are never overdue; an amount that
+	rounds to zero at ``precision`` is not overdue.
+	"""
+	none = (_ZERO, None)
+	if row.is_return:
+		return none
+	with localcontext(_WIDE):
+		owed = to_decimal(row.outstanding_amount, "outstanding_amount")
+		if round_amount(owed, precision, rounding_method) <= 0:
+			return none
+		if not row.schedule:
+			if row.due_date is None or row.due_date >= today:
+				return none
+			return owed, row.due_date
+		instalments = sorted((due, to_decimal(amount, "payment_amount")) for due, amount in row.schedule)
+		paid = sum((amount for _due, amount in instalments), _ZERO) - owed
+		fallen_due, since = _ZERO, None
+		for due, amount in instalments:
+			if due >= today:
+				break
+			fallen_due += amount
+			if since is None and round_amount(fallen_due - paid, precision, rounding_method) > 0:
+				since = due
+		late = min(owed, fallen_due - paid)
+		if since is None or round_amount(late, precision, rounding_method) <= 0:
+			return none
+		return late, since
 
 
 @dataclass(frozen=True)
@@ -201,10 +250,9 @@ def lead_money_summary(
 	"""Invoiced, paid, outstanding, overdue amounts and payment status of a deal's invoices.
 
 	Totals are summed exactly and rounded once with :func:`round_amount`; ``paid`` is
-	``invoiced - outstanding`` of the rounded totals, so the three always add up. An invoice is
-	overdue when its own outstanding amount (rounded) is positive and its due date is before
-	``today``; credit notes are never overdue. ``overdue`` is at most the net outstanding: a
-	credit the customer holds is taken to settle the oldest debt first.
+	``invoiced - outstanding`` of the rounded totals, so the three always add up. The overdue part
+	of each invoice follows its payment schedule (:func:`invoice_overdue`). ``overdue`` is at most
+	the net outstanding: a credit the customer holds is taken to settle the oldest debt first.
 	"""
 	invoiced = outstanding = overdue = _ZERO
 	earliest_overdue = None
@@ -216,14 +264,10 @@ def lead_money_summary(
 				total, owed = -abs(total), -abs(owed)
 			invoiced += total
 			outstanding += owed
-			if (
-				not row.is_return
-				and row.due_date is not None
-				and row.due_date < today
-				and round_amount(owed, precision, rounding_method) > 0
-			):
-				overdue += owed
-				earliest_overdue = min(row.due_date, earliest_overdue or row.due_date)
+			late, since = invoice_overdue(row, today, precision, rounding_method)
+			if since is not None:
+				overdue += late
+				earliest_overdue = min(since, earliest_overdue or since)
 		invoiced = round_amount(invoiced, precision, rounding_method)
 		outstanding = round_amount(outstanding, precision, rounding_method)
 		overdue = min(round_amount(overdue, precision, rounding_method), max(outstanding, _ZERO))

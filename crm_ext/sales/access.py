@@ -7,10 +7,12 @@
   sends (a new ``lead_owner``, a forged ``owner``) never opens a card.
 - Stage log rows, requests and interactions on a card follow the card; a request not joined to a
   card yet is seen by the see-all roles only; an interaction on a Customer or Supplier follows the
-  user's read right on that party.
-- Assignment is not a way in: a ToDo on a record of the app is accepted only from a user who may
-  write that record (or from the app's own procedures, :func:`crm_ext.utils.documents.procedure`),
-  so ``_assign`` only ever names users someone entitled chose.
+  user's read right on that customer or supplier (role, user permissions, shares); interactions
+  are only ever stored on these three.
+- Assignment is not a way in: a ToDo on a record of the app is accepted (created, moved onto it,
+  given to someone else or reopened) only from a user who may write that record (or from the app's
+  own procedures, :func:`crm_ext.utils.documents.procedure`), so ``_assign`` only ever names users
+  someone entitled chose, and the round-robin Responsible is never taken by assigning oneself.
 
 Hooks answer True or False (Frappe v16 denies on None); they can only narrow the role permissions.
 """
@@ -19,6 +21,7 @@ import json
 
 import frappe
 from frappe import _
+from frappe.model.db_query import DatabaseQuery
 
 from crm_ext.utils.documents import in_procedure
 
@@ -30,6 +33,8 @@ INTERACTION_PARTIES = ("Customer", "Supplier")
 
 # --- what only the sales procedures set (crm_ext.utils.documents) ------------------------------
 
+# what the public may create without logging in: the web form's request (crm_ext.utils.documents)
+GUEST_INSERTS = ("Sales Request",)
 SERVER_FIELDS = {
 	# stage rules, first-contact clock, follow-ups, the ledger
 	"Sales Lead": (
@@ -158,13 +163,28 @@ def interaction_query(user: str | None = None, doctype: str | None = None) -> st
 		f"(select `name` from `tabSales Lead` where {own_leads_condition(user)}))"
 	]
 	for party in INTERACTION_PARTIES:
-		if frappe.has_permission(party, "read", user=user):
-			allowed.append(f"`tabInteraction`.`reference_doctype` = {frappe.db.escape(party)}")
+		condition = party_condition(party, user)
+		if condition is not None:
+			allowed.append(
+				f"(`tabInteraction`.`reference_doctype` = {frappe.db.escape(party)}"
+				+ (f" and `tabInteraction`.`reference_name` in {condition})" if condition else ")")
+			)
 	return "(" + " or ".join(allowed) + ")"
 
 
+def party_condition(party: str, user: str) -> str | None:
+	"""The ``party`` records ``user`` may read, as ``(select name ...)``: "" for all of them, None
+	for none (Frappe's own rules: role, user permissions, shares)."""
+	try:
+		condition = DatabaseQuery(party, user=user).build_match_conditions(as_condition=True)
+	except frappe.PermissionError:
+		return None
+	return f"(select `name` from `tab{party}` where {condition})" if condition else ""
+
+
 def interaction_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	"""Judged on the card the interaction is stored on (a new one: the card it names)."""
+	"""Judged on the card the interaction is stored on (a new one: the card it names); only Sales
+	Lead, Customer and Supplier cards carry interactions."""
 	user = user or frappe.session.user
 	if sees_all_leads(user):
 		return True
@@ -177,8 +197,8 @@ def interaction_has_permission(doc, ptype: str | None = None, user: str | None =
 	doctype, name = reference
 	if doctype == CARD:
 		return holds_card(stored_card(name), user)
-	if doctype in INTERACTION_PARTIES:
-		return frappe.has_permission(doctype, "read", user=user)
+	if doctype in INTERACTION_PARTIES and frappe.db.exists(doctype, name):
+		return frappe.has_permission(doctype, "read", doc=name, user=user)
 	return False
 
 
@@ -194,9 +214,13 @@ def check_assignment(todo, method: str | None = None) -> None:
 		return
 	if todo.reference_type not in app_doctypes():
 		return
-	moved = todo.is_new() or any(
-		todo.has_value_changed(f)
-		for f in ("reference_type", "reference_name", "allocated_to", "assignment_rule")
+	moved = (
+		todo.is_new()
+		or any(
+			todo.has_value_changed(f)
+			for f in ("reference_type", "reference_name", "allocated_to", "assignment_rule")
+		)
+		or (todo.status == "Open" and todo.has_value_changed("status"))  # a closed assignment reopened
 	)
 	if not moved or frappe.session.user == "Administrator" or in_procedure():
 		return

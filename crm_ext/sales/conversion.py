@@ -10,9 +10,10 @@ def convert_to_customer(sales_lead: str) -> dict:
 	"""Link the card to a Customer and a Contact, creating them only when no match exists.
 
 	Customer match: a Contact with the card's e-mail or phone that is linked to a Customer, else
-	a Customer named like the card's organisation. Contact match: by e-mail, then phone."""
+	a Customer named like the card's organisation. Contact match: by e-mail, then phone.
+	Needs write on the card; creating the Customer / Contact needs Frappe's own create rights."""
+	frappe.has_permission("Sales Lead", "write", doc=sales_lead, throw=True)
 	lead = frappe.get_doc("Sales Lead", sales_lead)
-	lead.check_permission("write")
 	contact = lead.contact or find_contact(lead)
 	customer = lead.customer or customer_of_contact(contact) or find_customer_by_name(lead)
 	if not customer:

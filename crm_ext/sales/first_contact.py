@@ -1,8 +1,9 @@
 """Leads not contacted within the service time: the rep and the head of sales are told once.
 
-"Contacted" is ``first_contacted_on`` on the card: set by the rep in the form, by an e-mail sent
-from the card, and (with interactions) by a logged call or meeting. The due time was computed in
-working time when the card was created (``first_contact_due``).
+"Contacted" is ``first_contacted_on`` on the card, which only the app sets (it is server-owned, see
+``crm_ext.sales.access``): a call, meeting, visit or e-mail logged on the card as an Interaction, or
+an e-mail sent from the card. A rep records the first contact by logging it. The due time was
+computed in working time when the card was created (``first_contact_due``).
 """
 
 import frappe

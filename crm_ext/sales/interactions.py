@@ -4,6 +4,8 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, format_duration, get_link_to_form
 
+from crm_ext.logic.follow_ups import PARTY_DOCTYPES
+
 ICONS = {
 	"Call": "call",
 	"E-mail": "mail",
@@ -34,7 +36,14 @@ def log_interaction(
 	""" "Log call" / "Log meeting" / "Add note" of the Sales Lead, Customer and Supplier forms.
 	Needs the right to create interactions and to read the card (checked again on insert)."""
 	frappe.has_permission("Interaction", "create", throw=True)
-	frappe.has_permission(reference_doctype, "read", reference_name, throw=True)
+	if reference_doctype not in PARTY_DOCTYPES:
+		frappe.throw(
+			_("Interactions are logged on a Sales Lead, Customer or Supplier, not on {0}.").format(
+				_(reference_doctype)
+			),
+			title=_("Cannot Log Interaction"),
+		)
+	frappe.has_permission(reference_doctype, "read", doc=reference_name, throw=True)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Interaction",

@@ -159,6 +159,7 @@ def create_default_pipeline(pipeline_name: str = DEFAULT_PIPELINE) -> str:
 @frappe.whitelist(methods=["POST"])
 def recreate_default_pipeline() -> str:
 	"""Desk action (CRM Ext Settings): bring back the default pipeline's missing stages."""
+	frappe.has_permission("Sales Pipeline", "create", throw=True)
 	frappe.has_permission("Pipeline Stage", "create", throw=True)
 	name = create_default_pipeline()
 	frappe.msgprint(_("Pipeline {0} has all its default stages.").format(frappe.bold(name)), alert=True)

@@ -25,10 +25,14 @@ def stage_steps(stage: str) -> list[dict]:
 
 
 def start_sequence(lead):
-	"""Called when a card enters a stage: the stage's first step, if any."""
+	"""Called when a card enters a stage: the stage's first step, if any, for the card's
+	Responsible as stored (the assignment rule may just have set it), else the head of sales."""
 	steps = stage_steps(lead.stage)
 	if steps:
-		create_step_task(lead.name, lead.stage, steps, 1, lead.lead_owner, lead.company)
+		owner = frappe.db.get_value("Sales Lead", lead.name, "lead_owner") or frappe.db.get_single_value(
+			"CRM Ext Settings", "head_of_sales"
+		)
+		create_step_task(lead.name, lead.stage, steps, 1, owner, lead.company)
 
 
 def start_next_step(todo):

@@ -11,7 +11,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from crm_ext.setup.custom_fields import CUSTOM_FIELDS
-from crm_ext.setup.roles import ROLES
+from crm_ext.setup.roles import INTAKE_ROLE, INTAKE_USER, ROLES
 from crm_ext.setup.workflow import remove_workflow, sync_workflow
 
 MODULE = "CRM Ext"
@@ -25,6 +25,7 @@ def after_install():
 	from crm_ext.analytics.indexes import ensure_indexes
 
 	sync_roles()
+	ensure_intake_user()
 	sync_custom_fields()
 	ensure_settings()
 	create_sales_defaults()
@@ -52,12 +53,14 @@ def after_migrate():
 	from crm_ext.analytics.indexes import ensure_indexes
 
 	sync_roles()
+	ensure_intake_user()
 	sync_custom_fields()
 	sync_workflow()
 	ensure_indexes()
 
 
 def before_uninstall():
+	remove_intake_user()
 	remove_workflow()
 	remove_custom_fields()
 	remove_property_setters()
@@ -87,6 +90,33 @@ def sync_roles():
 			role.save(ignore_permissions=True)
 		else:
 			frappe.get_doc({"doctype": "Role", **spec}).insert(ignore_permissions=True)
+
+
+def ensure_intake_user():
+	"""The least-privilege user token-authenticated intake and telephony run as (see
+	``crm_ext.setup.roles``): created once, enabled, with the CRM Intake role only; later migrates
+	keep the role on it and leave the rest to the administrator."""
+	if not frappe.db.exists("User", INTAKE_USER):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": INTAKE_USER,
+				"first_name": "CRM Intake",
+				"user_type": "Website User",
+				"enabled": 1,
+				"send_welcome_email": 0,
+				"roles": [{"role": INTAKE_ROLE}],
+			}
+		).insert(ignore_permissions=True)
+	elif not frappe.db.exists("Has Role", {"parent": INTAKE_USER, "parenttype": "User", "role": INTAKE_ROLE}):
+		user = frappe.get_doc("User", INTAKE_USER)
+		user.flags.ignore_permissions = True
+		user.add_roles(INTAKE_ROLE)
+
+
+def remove_intake_user():
+	if frappe.db.exists("User", INTAKE_USER):
+		frappe.delete_doc("User", INTAKE_USER, ignore_permissions=True, force=True)
 
 
 def custom_field_table() -> dict[str, list[dict]]:

@@ -6,7 +6,14 @@ portal role Supplier (ERPNext gives it to every website user linked to a Supplie
 Two roles are new: CRM Manager configures pipelines, assignment and settings without needing
 System Manager; CRM Intake is for the API key of a site form / telephony / messenger integration,
 which may submit Sales Requests and nothing else.
+
+The app creates one such user on install (``INTAKE_USER``: enabled, the CRM Intake role only, no
+desk access, no password): the intake and telephony endpoints authenticated by the shared token
+run as it when CRM Ext Settings name no Intake User, never as Administrator.
 """
+
+INTAKE_USER = "crm-intake@crm-ext.invalid"
+INTAKE_ROLE = "CRM Intake"
 
 ROLES = [
 	{

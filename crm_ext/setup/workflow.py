@@ -1,53 +1,58 @@
 """The review workflow of Supplier Qualification, created from code on install and migrate.
 
-A Frappe Workflow (with its Workflow States and Workflow Action Masters) is site data, not a
-module-synced file, so it is declared here once and ``sync_workflow`` creates or updates it
-idempotently; ``remove_workflow`` deletes the workflow and every state or action it introduced
-that no other workflow uses (Frappe's own standard ones are never deleted).
+The workflow is one table, ``crm_ext.logic.qualification_review.TRANSITIONS``: the Supplier
+Qualification controller checks every status change against it whatever the door (and replaces
+Frappe's role-only workflow check, which cannot know the record's own supplier or the four eyes of
+a decision); the Frappe Workflow built here from the same table draws the desk's action buttons.
+The record's party (its supplier's portal users) is the portal role Supplier there; a registrant
+without a role submits through the portal (``crm_ext.supply.portal``).
 
-Roles: the supplier (portal role Supplier) or procurement submits the questionnaire; a Purchase
-User reviews; only a Purchase Manager approves or rejects — and not one who created the
-qualification (no self-approval). Qualified and Rejected are final (submitted documents);
-Qualified becomes Expired by the daily expiry job or a Purchase Manager.
+A Frappe Workflow (with its Workflow States and Workflow Action Masters) is site data, not a
+module-synced file, so ``sync_workflow`` creates or updates it idempotently; ``remove_workflow``
+deletes the workflow and every state or action it introduced that no other workflow uses (Frappe's
+own standard ones are never deleted).
 """
 
 import frappe
 
+from crm_ext.logic import qualification_review as review
+
 DOCTYPE = "Supplier Qualification"
 WORKFLOW_NAME = "Supplier Qualification Review"
+# Frappe knows roles only: the record's own party is, in the desk, its supplier's portal role.
+PARTY_ROLE = "Supplier"
 
-# state, docstatus, role allowed to edit, style
+# state, role allowed to edit, style (docstatus: review.DOCSTATUS)
 STATES = [
-	("Draft", "0", "Supplier", ""),
-	("Submitted", "0", "Purchase User", "Info"),
-	("Under Review", "0", "Purchase User", "Warning"),
-	("Qualified", "1", "Purchase Manager", "Success"),
-	("Rejected", "1", "Purchase Manager", "Danger"),
-	("Expired", "1", "Purchase Manager", "Inverse"),
+	("Draft", "Supplier", ""),
+	("Submitted", "Purchase User", "Info"),
+	("Under Review", "Purchase User", "Warning"),
+	("Qualified", "Purchase Manager", "Success"),
+	("Rejected", "Purchase Manager", "Danger"),
+	("Expired", "Purchase Manager", "Inverse"),
 ]
 # Extra edit rows: procurement may fill a Draft in for the supplier; managers review too.
 EXTRA_EDITORS = [
-	("Draft", "0", "Purchase User"),
-	("Draft", "0", "Purchase Manager"),
-	("Submitted", "0", "Purchase Manager"),
-	("Under Review", "0", "Purchase Manager"),
+	("Draft", "Purchase User"),
+	("Draft", "Purchase Manager"),
+	("Submitted", "Purchase Manager"),
+	("Under Review", "Purchase Manager"),
 ]
 
-QUALIFIES = "doc.score >= doc.pass_score and not doc.knock_out_failed"
+# The button's condition (the controller checks the same in before_submit).
+CONDITIONS = {review.APPROVE: "doc.score >= doc.pass_score and not doc.knock_out_failed"}
 
 # state, action, next state, role, self-approval allowed, condition
 TRANSITIONS = [
-	("Draft", "Submit for Review", "Submitted", "Supplier", 1, ""),
-	("Draft", "Submit for Review", "Submitted", "Purchase User", 1, ""),
-	("Draft", "Submit for Review", "Submitted", "Purchase Manager", 1, ""),
-	("Submitted", "Start Review", "Under Review", "Purchase User", 1, ""),
-	("Submitted", "Start Review", "Under Review", "Purchase Manager", 1, ""),
-	("Submitted", "Return to Supplier", "Draft", "Purchase User", 1, ""),
-	("Under Review", "Return to Supplier", "Draft", "Purchase User", 1, ""),
-	("Under Review", "Return to Supplier", "Draft", "Purchase Manager", 1, ""),
-	("Under Review", "Approve", "Qualified", "Purchase Manager", 0, QUALIFIES),
-	("Under Review", "Reject", "Rejected", "Purchase Manager", 0, ""),
-	("Qualified", "Expire", "Expired", "Purchase Manager", 1, ""),
+	(
+		t.state,
+		t.action,
+		t.next_state,
+		PARTY_ROLE if t.actor == review.PARTY else t.actor,
+		0 if t.decision else 1,
+		CONDITIONS.get(t.action, ""),
+	)
+	for t in review.TRANSITIONS
 ]
 
 # Created by Frappe itself (frappe/utils/install.py): never removed.
@@ -65,7 +70,7 @@ def action_names() -> list[str]:
 
 
 def sync_workflow() -> None:
-	for name, _docstatus, _role, style in STATES:
+	for name, _role, style in STATES:
 		if not frappe.db.exists("Workflow State", name):
 			frappe.get_doc(
 				{
@@ -97,10 +102,10 @@ def sync_workflow() -> None:
 		}
 	)
 	workflow.set("states", [])
-	for name, docstatus, role, _style in STATES:
-		workflow.append("states", {"state": name, "doc_status": docstatus, "allow_edit": role})
-	for name, docstatus, role in EXTRA_EDITORS:
-		workflow.append("states", {"state": name, "doc_status": docstatus, "allow_edit": role})
+	for name, role in [(name, role) for name, role, _style in STATES] + EXTRA_EDITORS:
+		workflow.append(
+			"states", {"state": name, "doc_status": str(review.DOCSTATUS[name]), "allow_edit": role}
+		)
 	workflow.set("transitions", [])
 	for state, action, next_state, role, self_approval, condition in TRANSITIONS:
 		workflow.append(

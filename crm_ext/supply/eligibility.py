@@ -14,6 +14,7 @@ from frappe.utils import cint, getdate, nowdate
 
 from crm_ext.logic import eligibility as rules
 from crm_ext.logic.qualification import EXPIRED, QUALIFIED
+from crm_ext.supply.access import is_internal, require_internal
 from crm_ext.supply.item_groups import ancestors_map
 
 # Setting (in CRM Ext Settings) holding the Off / Warn / Block mode of each context.
@@ -34,7 +35,7 @@ def qualification_records(supplier: str) -> list[rules.QualificationRecord]:
 	rows = frappe.get_all(
 		"Supplier Qualification",
 		filters={"supplier": supplier, "docstatus": 1, "status": ("in", (QUALIFIED, EXPIRED))},
-		fields=["name", "status", "qualified_on", "valid_until", "score"],
+		fields=["name", "status", "qualified_on", "valid_until", "expired_on", "score"],
 	)
 	groups: dict[str, set[str]] = {}
 	if rows:
@@ -52,6 +53,7 @@ def qualification_records(supplier: str) -> list[rules.QualificationRecord]:
 			valid_until=getdate(r.valid_until) if r.valid_until else None,
 			item_groups=frozenset(groups.get(r.name, ())),
 			score=r.score or 0,
+			expired_on=getdate(r.expired_on) if r.expired_on else None,
 		)
 		for r in rows
 	]
@@ -173,7 +175,9 @@ def check_transaction(doc, method: str | None = None) -> None:
 def get_supplier_eligibility(
 	supplier: str, item_groups: list | str, on_date: str | None = None, context: str = rules.TENDER
 ) -> dict:
-	"""The eligibility answer as a dict, for forms and (later) tenders."""
+	"""The eligibility answer as a dict, for forms and (later) tenders.
+	Right: an internal buyer who may read the Supplier."""
+	require_internal()
 	frappe.has_permission("Supplier", "read", supplier, throw=True)
 	groups = frappe.parse_json(item_groups) if isinstance(item_groups, str) else item_groups
 	answer = supplier_eligibility(supplier, groups or [], on_date, context)
@@ -191,9 +195,10 @@ def get_supplier_eligibility(
 
 @frappe.whitelist()
 def get_qualification_summary(supplier: str) -> list[dict]:
-	"""Latest qualification per product category, for the Supplier form's indicator."""
+	"""Latest qualification per product category, for the Supplier form's indicator.
+	Right: read on the Supplier; only procurement gets the qualifications (others: nothing)."""
 	frappe.has_permission("Supplier", "read", supplier, throw=True)
-	if not frappe.has_permission("Supplier Qualification", "read"):
+	if not is_internal() or not frappe.has_permission("Supplier Qualification", "read"):
 		return []
 	today = getdate(nowdate())
 	latest: dict[str, dict] = {}

@@ -135,9 +135,11 @@ def staff() -> dict:
 	}
 
 
-def qualify(doc, manager: str, comment: str = "All good."):
-	"""Submitted -> Under Review -> Qualified, as the procurement staff would."""
-	frappe.set_user(manager)
+def qualify(doc, manager: str, comment: str = "All good.", reviewer: str | None = None):
+	"""Submitted -> Under Review -> Qualified, as the procurement staff would: a Purchase User
+	submits (if still a Draft) and reviews it, ``manager`` (another person: four eyes) approves."""
+	reviewer = reviewer or staff()["buyer"]
+	frappe.set_user(reviewer)
 	doc = frappe.get_doc(doc.doctype, doc.name)
 	if doc.status == "Draft":
 		doc = apply_workflow(doc, "Submit for Review")
@@ -145,6 +147,7 @@ def qualify(doc, manager: str, comment: str = "All good."):
 		doc = apply_workflow(doc, "Start Review")
 	doc.review_comment = comment
 	doc.save()
-	doc = apply_workflow(doc, "Approve")
+	frappe.set_user(manager)
+	doc = apply_workflow(frappe.get_doc(doc.doctype, doc.name), "Approve")
 	frappe.set_user("Administrator")
 	return doc

@@ -20,7 +20,7 @@ from frappe.utils import flt, get_datetime, now_datetime
 
 from crm_ext.logic.tender.auction import AuctionOffer, MinStep, check_auction_offer, extend_end, standings
 from crm_ext.logic.tender.errors import TenderError
-from crm_ext.supply.access import is_internal, suppliers_of_user
+from crm_ext.supply.access import is_internal, require_tender, require_tender_viewer, suppliers_of_user
 from crm_ext.utils import throw
 
 EVENT = "tender_auction"
@@ -104,10 +104,14 @@ def publish_update(tender_name: str) -> None:
 
 @frappe.whitelist()
 def get_auction_status(tender: str) -> dict:
-	"""What the viewer may see: a supplier its own best offer and rank (and the best price if the
-	tender shows it); procurement the full standings."""
-	doc = frappe.get_doc("Tender", tender)
-	doc.check_permission("read")
+	"""What the viewer may see of a live auction. Right: an internal buyer (the full standings) or a
+	portal user of a supplier the auction is open to (its own best offer and rank, and the best
+	price if the tender shows it; never the competitors or how many there are)."""
+	if is_internal():
+		doc = require_tender(tender, "read")
+	else:
+		require_tender_viewer(tender)
+		doc = frappe.get_doc("Tender", tender)
 	if doc.mode != "Reverse Auction":
 		frappe.throw(_("Tender {0} is not a reverse auction.").format(tender))
 	table = standings(offers(tender))
@@ -116,10 +120,10 @@ def get_auction_status(tender: str) -> dict:
 		"tender": tender,
 		"end": str(doc.deadline),
 		"running": start_of(doc) <= now < get_datetime(doc.deadline) and doc.status == "Published",
-		"bidders": len(table),
 		"server_time": str(now),
 	}
 	if is_internal():
+		status["bidders"] = len(table)
 		status["standings"] = [
 			{"rank": s.rank, "supplier": s.supplier, "total": float(s.total), "at": str(s.at)} for s in table
 		]

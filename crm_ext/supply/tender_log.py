@@ -7,8 +7,10 @@ bids submitted at the same moment get consecutive sequence numbers and chain to 
 head hash is also kept on the Tender, so cutting entries off the end is detected too.
 
 A sealed bid's prices never enter the log: a submission logs the SHA-256 *digest* of the bid's
-content (:func:`bid_digest`), which ``verify`` compares with the bid as it is now, so a later
-edit of a bid behind the application's back is reported as well.
+content (:func:`bid_digest`), which ``verify`` compares with the bid as it is now, and every
+change of a bid's status is logged, which ``verify`` compares with its stored status
+(``crm_ext.logic.tender.bid_log``): a later edit of a bid's content or status behind the
+application's back is reported as well.
 """
 
 import hashlib
@@ -19,6 +21,7 @@ from frappe import _
 from frappe.utils import cint, flt, get_datetime, now_datetime
 
 from crm_ext.logic.tender.audit_log import GENESIS_HASH, canonical_json, entry_hash, verify_chain
+from crm_ext.logic.tender.bid_log import SAVED, WITHDRAWN, logged_status
 from crm_ext.utils.documents import as_procedure
 
 LOG = "Tender Log"
@@ -170,25 +173,43 @@ def verify(tender: str) -> dict:
 
 
 def _bid_mismatch(tender: str, entries: list[dict]) -> dict | None:
-	"""The first submitted bid whose content no longer matches its last logged digest."""
+	"""The first bid whose stored status is not the one its log entries give it, or whose content
+	no longer matches its last logged digest (both: changed outside the tender procedure)."""
+	from crm_ext.supply.access import buyer_may_see
+
 	last_digest: dict[str, dict] = {}
 	for entry in entries:
 		if entry["event"] in BID_EVENTS and isinstance(entry["payload"], dict) and entry["bid"]:
 			last_digest[entry["bid"]] = entry
-	for name in frappe.get_all(
+	# who made a sealed bid is told only to whoever may see the bids
+	named = frappe.session.user == "Administrator" or buyer_may_see(tender)
+	for bid in frappe.get_all(
 		"Tender Bid",
-		filters={"tender": tender, "status": ("in", ("Submitted", "Awarded", "Not Awarded"))},
-		pluck="name",
+		filters={"tender": tender},
+		fields=["name", "supplier", "status"],
 		order_by="name",
 	):
-		entry = last_digest.get(name)
-		bid = frappe.get_doc("Tender Bid", name)
-		if entry is None or entry["payload"].get("digest") != bid_digest(bid):
+		label = _("Bid {0} of {1}").format(bid.name, bid.supplier) if named else _("Bid {0}").format(bid.name)
+		logged = logged_status(entries, bid.name, bid.supplier)
+		entry = last_digest.get(bid.name)
+		if bid.status != logged:
 			return {
 				"broken_at": entry["seq"] if entry else None,
 				"log_entry": entry["_name"] if entry else None,
 				"message": _(
-					"Bid {0} of {1} differs from what was submitted and logged: it was changed outside the tender procedure."
-				).format(name, bid.supplier),
+					"{0} is {1} but the log makes it {2}: its status was changed outside the tender procedure."
+				).format(label, _(bid.status), _(logged)),
+			}
+		if logged in (SAVED, WITHDRAWN):
+			continue
+		if entry is None or entry["payload"].get("digest") != bid_digest(
+			frappe.get_doc("Tender Bid", bid.name)
+		):
+			return {
+				"broken_at": entry["seq"] if entry else None,
+				"log_entry": entry["_name"] if entry else None,
+				"message": _(
+					"{0} differs from what was submitted and logged: it was changed outside the tender procedure."
+				).format(label),
 			}
 	return None

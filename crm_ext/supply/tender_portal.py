@@ -1,95 +1,182 @@
-"""Bidding: the supplier portal ("My tenders") and the bid actions the desk uses too.
+"""Bidding: the supplier portal ("My tenders") and the bid actions.
 
-Every method runs as the logged-in user with Frappe's permission checks, narrowed by
-``crm_ext.supply.access`` (a supplier reaches only its own bids and the tenders it may
-bid on); the Tender Bid controller enforces the bidding window and every bid rule.
+Only the bid's own supplier's portal users act on a bid (Administrator aside): every action names
+that right at its top (``crm_ext.supply.access.require_own_bid``), takes POST, then locks the
+tender *before* it loads the bid (``tender_log.lock_tender``, then a locking read of the bid), so
+concurrent offers on one tender queue on one row instead of deadlocking on the bids' rows, and
+each acts on the bid as the previous one committed it. The Tender Bid controller enforces the
+bidding window and every bid rule.
+
+A supplier has no access to the Tender doctype: :func:`tender_for_portal` picks what it may know of
+a tender (title, mode, deadline, lines without budget prices, questions, documentation), never the
+invited competitors, the bid count, other bids, evaluations or awards.
 """
 
 import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
-from crm_ext.supply.access import is_internal, suppliers_of_user, tenders_for_supplier
-from crm_ext.supply.portal_files import attach_private_file, find_row, require_login
+from crm_ext.supply import tender_log
+from crm_ext.supply.access import (
+	require_bidder,
+	require_login,
+	require_own_bid,
+	require_tender_viewer,
+	suppliers_of_user,
+	tenders_for_supplier,
+)
+from crm_ext.supply.portal_files import attach_private_file, find_row, parse_object
 from crm_ext.utils.documents import as_procedure
 
 BID = "Tender Bid"
+TERM_FIELDS = ("currency", "incoterm", "incoterm_location", "notes")
 LINE_FIELDS = ("unit_price", "qty", "delivery_days", "alternative_item", "alternative_description")
+NUMBER_FIELDS = ("unit_price", "qty", "delivery_days")
+SAVEPOINT = "tender_bid_insert"
+
+
+# --- what a supplier sees ------------------------------------------------------------------------
 
 
 def my_tenders() -> list[dict]:
 	"""Tenders the user's suppliers may bid on (or did), newest first, with the own bid if any."""
 	require_login()
-	names = tenders_for_supplier()
+	bids = {b.tender: b for b in my_bids()}
+	names = sorted(set(tenders_for_supplier()) | set(bids))
 	rows = frappe.get_all(
 		"Tender",
 		filters={"name": ("in", names or [""])},
-		fields=["name", "title", "mode", "status", "deadline", "incoterm", "delivery_location"],
+		fields=["name", "title", "mode", "status", "deadline"],
 		order_by="deadline desc",
 	)
-	bids = {b.tender: b for b in my_bids()}
 	for row in rows:
 		row.bid = bids.get(row.name)
 	return rows
 
 
 def my_bids() -> list[dict]:
-	return frappe.get_list(
+	suppliers = suppliers_of_user()
+	if not suppliers:
+		return []
+	return frappe.get_all(
 		BID,
+		filters={"supplier": ("in", suppliers)},
 		fields=["name", "tender", "tender_title", "supplier", "status", "currency", "total", "submitted_on"],
 		order_by="modified desc",
 	)
 
 
-def get_own_bid(name: str, ptype: str = "read"):
-	require_login()
-	bid = frappe.get_doc(BID, name)
-	bid.check_permission(ptype)
-	return bid
+def tender_for_portal(name: str) -> frappe._dict:
+	"""What a supplier may know of tender ``name`` (after :func:`require_tender_viewer`)."""
+	tender = frappe.get_doc("Tender", name)
+	return frappe._dict(
+		name=tender.name,
+		title=tender.title,
+		mode=tender.mode,
+		status=tender.status,
+		opening_date=tender.opening_date,
+		deadline=tender.deadline,
+		incoterm=tender.incoterm,
+		delivery_location=tender.delivery_location,
+		allow_alternatives=tender.allow_alternatives,
+		show_best_price=tender.show_best_price,
+		currencies=[row.currency for row in tender.currencies],
+		items=[
+			frappe._dict(
+				idx=row.idx,
+				item_code=row.item_code,
+				item_name=row.item_name,
+				description=row.description,
+				qty=row.qty,
+				uom=row.uom,
+				required_by=row.required_by,
+			)
+			for row in tender.items
+		],
+		questions=[
+			frappe._dict(idx=row.idx, question=row.question, mandatory=row.mandatory)
+			for row in tender.questions
+		],
+	)
 
 
-def own_supplier(supplier: str | None = None) -> str:
-	suppliers = suppliers_of_user()
-	supplier = supplier or (suppliers[0] if len(suppliers) == 1 else None)
-	if not supplier or supplier not in suppliers:
-		frappe.throw(
-			_("Choose one of your suppliers: {0}.").format(", ".join(suppliers) or "-"),
-			frappe.PermissionError,
-		)
-	return supplier
+def own_bid_on(tender: str, suppliers: list[str]):
+	name = frappe.db.get_value(BID, {"tender": tender, "supplier": ("in", suppliers or [""])}, "name")
+	return frappe.get_doc(BID, name) if name else None
+
+
+def tender_attachments(tender: str) -> list[dict]:
+	return frappe.get_all(
+		"File",
+		filters={"attached_to_doctype": "Tender", "attached_to_name": tender, "is_folder": 0},
+		fields=["name", "file_name", "file_url", "is_private"],
+		order_by="creation asc",
+	)
 
 
 @frappe.whitelist()
+def download_tender_file(tender: str, file: str) -> None:
+	"""A document of the tender's documentation. Right: a portal user of a supplier the tender is
+	open to (the Tender itself, and so its private files, are procurement's)."""
+	require_tender_viewer(tender)
+	names = {f.name for f in tender_attachments(tender)}
+	if file not in names:
+		frappe.throw(_("File {0} is not part of tender {1}.").format(file, tender), frappe.DoesNotExistError)
+	doc = frappe.get_doc("File", file)
+	frappe.local.response.filename = doc.file_name
+	frappe.local.response.filecontent = doc.get_content()
+	frappe.local.response.type = "download"
+
+
+# --- the bid actions --------------------------------------------------------------------------------
+
+
+def load_own_bid(name: str):
+	"""The right (the bid's own supplier), then the tender's lock, then the bid as last committed."""
+	values = require_own_bid(name)
+	tender_log.lock_tender(values.tender)
+	return frappe.get_doc(BID, name, for_update=True)
+
+
+@frappe.whitelist(methods=["POST"])
 def get_or_create_bid(tender: str, supplier: str | None = None) -> str:
-	"""The supplier's bid on the tender (created as Saved, one row per tender line)."""
-	require_login()
-	frappe.get_doc("Tender", tender).check_permission("read")
-	supplier = own_supplier(supplier)
-	existing = frappe.db.get_value(BID, {"tender": tender, "supplier": supplier}, "name")
+	"""The supplier's bid on the tender (created as Saved, one row per tender line).
+	Right: a portal user of a supplier the tender is open to. One bid per supplier and tender:
+	under the tender's lock, and a unique key on (tender, supplier) for any other door."""
+	supplier = require_bidder(tender, supplier)
+	tender_log.lock_tender(tender)
+	existing = frappe.db.get_value(BID, {"tender": tender, "supplier": supplier}, "name", for_update=True)
 	if existing:
 		return existing
-	bid = frappe.get_doc({"doctype": BID, "tender": tender, "supplier": supplier})
-	bid.insert()
+	frappe.db.savepoint(SAVEPOINT)
+	try:
+		bid = frappe.get_doc({"doctype": BID, "tender": tender, "supplier": supplier}).insert()
+	except (frappe.UniqueValidationError, frappe.DuplicateEntryError):
+		frappe.db.rollback(save_point=SAVEPOINT)
+		frappe.clear_last_message()
+		return frappe.db.get_value(BID, {"tender": tender, "supplier": supplier}, "name", for_update=True)
 	return bid.name
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def save_bid(name: str, values: dict | str, submit: bool | int = False) -> dict:
 	"""Update terms, lines ({row name: {unit_price, qty, ...}}) and answers ({row name: text});
-	``submit`` submits (or re-submits) it in the same transaction."""
-	bid = get_own_bid(name, "write")
-	data = frappe.parse_json(values) if isinstance(values, str) else values or {}
-	for field in ("currency", "incoterm", "incoterm_location", "notes"):
+	``submit`` submits (or re-submits) it in the same transaction. Right: the bid's own supplier."""
+	data = parse_object(values, "values")
+	bid = load_own_bid(name)
+	for field in TERM_FIELDS:
 		if field in data:
 			bid.set(field, data[field] or None)
 	if "credit_days" in data:
-		bid.credit_days = cint(data["credit_days"])
-	lines = data.get("lines") or {}
+		bid.credit_days = number(data["credit_days"], "credit_days", integer=True)
+	lines = parse_object(data.get("lines") or {}, "lines")
 	for row in bid.items:
-		for field, value in (lines.get(row.name) or {}).items():
-			if field in LINE_FIELDS:
-				row.set(field, value if field.startswith("alternative") else flt(value))
-	answers = data.get("answers") or {}
+		for field, value in parse_object(lines.get(row.name) or {}, "lines").items():
+			if field in NUMBER_FIELDS:
+				row.set(field, number(value, field, integer=field == "delivery_days"))
+			elif field in LINE_FIELDS:
+				row.set(field, value or None)
+	answers = parse_object(data.get("answers") or {}, "answers")
 	for row in bid.answers:
 		if row.name in answers:
 			row.answer = answers[row.name]
@@ -100,21 +187,21 @@ def save_bid(name: str, values: dict | str, submit: bool | int = False) -> dict:
 	return {"name": bid.name, "status": bid.status, "total": bid.total}
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def submit_bid(name: str) -> str:
-	bid = get_own_bid(name, "write")
+	"""Right: the bid's own supplier."""
+	bid = load_own_bid(name)
 	bid.status = "Submitted"
 	as_procedure(bid)
 	bid.save()
 	return bid.status
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def withdraw_bid(name: str) -> str:
-	"""Withdraw before the deadline (logged); the bid can be submitted again until then."""
-	from crm_ext.supply import tender_log
-
-	bid = get_own_bid(name, "write")
+	"""Withdraw before the deadline (logged); the bid can be submitted again until then.
+	Right: the bid's own supplier."""
+	bid = load_own_bid(name)
 	if bid.status != "Submitted":
 		frappe.throw(_("Only a submitted bid can be withdrawn; {0} is {1}.").format(bid.name, _(bid.status)))
 	bid.status = "Withdrawn"
@@ -126,43 +213,44 @@ def withdraw_bid(name: str) -> str:
 	return bid.status
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def post_offer(name: str, total: float) -> dict:
-	"""Reverse auction: a new (lower) total; the bid's line prices are scaled to it."""
-	bid = get_own_bid(name, "write")
+	"""Reverse auction: a new (lower) total; the bid's line prices are scaled to it.
+	Right: the bid's own supplier."""
+	total = number(total, "total")
+	bid = load_own_bid(name)
 	current = flt(bid.total)
-	total = flt(total)
 	if current <= 0 or total <= 0:
 		frappe.throw(_("Enter the line prices and submit the bid first; then post lower totals."))
 	factor = total / current
 	for row in bid.items:
 		if flt(row.unit_price) and flt(row.qty):
 			row.unit_price = flt(flt(row.unit_price) * factor, 9)
-	# Rounding of the scaled prices must not move the total above the offer.
 	bid.status = "Submitted"
 	as_procedure(bid)
 	bid.save()
 	return {"name": bid.name, "total": bid.total, "status": bid.status}
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def upload_bid_file(name: str, row: str, filename: str, filedata: str) -> str:
-	"""Attach a file (base64) to an answer of the user's own bid (private, attached to the bid)."""
-	bid = get_own_bid(name, "write")
+	"""Attach a file (base64) to an answer of the user's own bid (private, attached to the bid).
+	Right: the bid's own supplier."""
+	bid = load_own_bid(name)
 	target = find_row(bid.answers, row, name)
 	target.attachment = attach_private_file(bid, filename, filedata)
 	bid.save()
 	return target.attachment
 
 
-def tender_attachments(tender: str) -> list[dict]:
-	return frappe.get_all(
-		"File",
-		filters={"attached_to_doctype": "Tender", "attached_to_name": tender},
-		fields=["file_name", "file_url"],
-		order_by="creation asc",
-	)
-
-
-def viewer_is_supplier() -> bool:
-	return not is_internal()
+def number(value, field: str, integer: bool = False) -> float | int:
+	"""A number sent by a client, or a 417 naming the field."""
+	if value in (None, ""):
+		return 0
+	try:
+		parsed = float(value)
+	except (TypeError, ValueError):
+		parsed = None
+	if parsed is None or parsed != parsed or parsed in (float("inf"), float("-inf")):
+		frappe.throw(_("{0}: enter a number.").format(field), title=_("Invalid Value"))
+	return int(parsed) if integer else parsed

@@ -2,8 +2,9 @@
 
 The rules live in ``crm_ext.logic.tender``; this module gathers values from the Tender and its
 bids, calls the rules, and writes the results (status, log entries, evaluation and award tables,
-Purchase Orders, e-mails). Every action is a whitelisted function taking the tender's name, with
-an explicit permission check, so the desk form, the portal and tests use the same path.
+Purchase Orders, e-mails). Every action is a whitelisted function taking the tender's name that
+names the right it needs at its top (``crm_ext.supply.access.require_*``: procurement, and after
+the opening for anything showing prices); the actions that change state take POST only.
 """
 
 from datetime import datetime
@@ -30,6 +31,7 @@ from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
 from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
 from crm_ext.supply import tender_log
+from crm_ext.supply.access import buyer_may_see, forbid, is_internal, require_opened, require_tender
 from crm_ext.supply.eligibility import (
 	enforce,
 	is_supplier_qualified,
@@ -128,12 +130,6 @@ def bid_count(tender_name: str) -> int:
 # --- checks and actions --------------------------------------------------------------------------
 
 
-def get_tender(name: str, ptype: str = "write"):
-	tender = frappe.get_doc("Tender", name)
-	tender.check_permission(ptype)
-	return tender
-
-
 def require_status(tender, *statuses: str) -> None:
 	if tender.status not in statuses:
 		frappe.throw(
@@ -144,10 +140,11 @@ def require_status(tender, *statuses: str) -> None:
 		)
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def publish(name: str) -> str:
-	"""Draft -> Published: check the tender, the invited suppliers' eligibility; notify them."""
-	tender = get_tender(name)
+	"""Draft -> Published: check the tender, the invited suppliers' eligibility; notify them.
+	Right: an internal buyer with write on the tender."""
+	tender = require_tender(name)
 	require_status(tender, DRAFT)
 	now = now_datetime()
 	try:
@@ -155,7 +152,10 @@ def publish(name: str) -> str:
 	except TenderError as e:
 		throw(e, tender, title=_("Cannot Publish"))
 	check_invited_eligibility(tender)
-	tender.status = PUBLISHED
+	# the procedure starts from a clean record: nothing opened, evaluated or awarded yet
+	tender.update({"status": PUBLISHED, "opened_on": None, "opened_by": None, "exchange_rate_date": None})
+	tender.set("evaluations", [])
+	tender.set("awards", [])
 	as_procedure(tender)
 	tender.save()
 	recipients = suppliers_to_notify(tender)
@@ -252,13 +252,14 @@ def portal_url(name: str) -> str:
 	return frappe.utils.get_url(f"/tenders/{name}")
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def extend_deadline(name: str, new_deadline: str) -> str:
-	"""Move the deadline later, only while it has not passed; logged and notified."""
-	tender = get_tender(name)
+	"""Move the deadline later, only while it has not passed; logged and notified.
+	Right: an internal buyer with write on the tender."""
+	tender = require_tender(name)
 	require_status(tender, PUBLISHED)
 	tender_log.lock_tender(tender.name)
-	old, new = get_datetime(tender.deadline), get_datetime(new_deadline)
+	old, new = get_datetime(tender.deadline), parse_datetime(new_deadline, _("New Deadline"))
 	try:
 		bid_rules.check_deadline_extension(old, new, now_datetime())
 	except TenderError as e:
@@ -283,10 +284,11 @@ def set_deadline(tender, new: datetime, event: str) -> None:
 	tender_log.append(tender.name, event, {"from": old, "to": new})
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def open_bids(name: str) -> dict:
-	"""The formal opening: after the deadline, a named user opens the bids (logged)."""
-	tender = get_tender(name)
+	"""The formal opening: after the deadline, a named user opens the bids (logged).
+	Right: an internal buyer with write on the tender."""
+	tender = require_tender(name)
 	require_status(tender, PUBLISHED, CLOSED)
 	now = now_datetime()
 	if now < get_datetime(tender.deadline):
@@ -323,9 +325,10 @@ def close_expired() -> None:
 		frappe.db.set_value("Tender", name, "status", CLOSED)
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def cancel(name: str, reason: str = "") -> str:
-	tender = get_tender(name)
+	"""Right: an internal buyer with write on the tender."""
+	tender = require_tender(name)
 	require_status(tender, DRAFT, PUBLISHED, CLOSED, EVALUATED)
 	frappe.db.set_value("Tender", name, "status", CANCELLED)
 	tender_log.append(name, "Cancelled", {"reason": reason or ""})
@@ -334,14 +337,15 @@ def cancel(name: str, reason: str = "") -> str:
 
 @frappe.whitelist()
 def verify_log(name: str) -> dict:
-	"""Re-compute the hash chain; report the first broken entry."""
-	get_tender(name, "read")
+	"""Re-compute the hash chain; report the first broken entry. Right: an internal buyer."""
+	require_tender(name, "read")
 	return tender_log.verify(name)
 
 
 @frappe.whitelist()
 def get_bid_count(name: str) -> int:
-	get_tender(name, "read")
+	"""Right: an internal buyer (suppliers never learn how many compete)."""
+	require_tender(name, "read")
 	return bid_count(name)
 
 
@@ -410,11 +414,7 @@ def weights(tender) -> Weights:
 def qualification_score(supplier: str, on_date) -> float:
 	"""The best score of a qualification valid on ``on_date`` (0 when none)."""
 	on = getdate(on_date)
-	scores = [
-		flt(r.score)
-		for r in qualification_records(supplier)
-		if r.qualified_on and r.valid_until and r.qualified_on <= on <= r.valid_until
-	]
+	scores = [flt(r.score) for r in qualification_records(supplier) if eligibility_rules.valid_on(r, on)]
 	return max(scores, default=0.0)
 
 
@@ -434,24 +434,22 @@ def comparison(tender, bids=None):
 	return matrix, bids, basis, quals
 
 
-def require_opened(tender) -> None:
-	if tender.mode != AUCTION and not is_opened(tender):
-		frappe.throw(
-			_("Open the bids first (after the deadline): sealed prices are hidden until the opening."),
-			title=_("Bids Not Opened"),
-		)
+def require_ended(tender) -> None:
+	"""An auction is compared and evaluated once it ended (its bids are visible while it runs)."""
 	if now_datetime() < get_datetime(tender.deadline):
 		frappe.throw(
 			_("The tender is still running until {0}.").format(tender.deadline), title=_("Too Early")
 		)
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def evaluate(name: str) -> dict:
-	"""Fill the evaluated bids (evaluated total, score, rank) and the proposed award; -> Evaluated."""
-	tender = get_tender(name)
-	require_status(tender, CLOSED, EVALUATED)
+	"""Fill the evaluated bids (evaluated total, score, rank) and the proposed award; -> Evaluated.
+	Right: an internal buyer with write on the tender, after the opening."""
+	tender = require_tender(name)
 	require_opened(tender)
+	require_status(tender, CLOSED, EVALUATED)
+	require_ended(tender)
 	matrix, bids, basis, quals = comparison(tender)
 	set_evaluations(tender, matrix, bids, basis, quals)
 	set_awards(tender, matrix, bids, quals)
@@ -549,9 +547,15 @@ def set_awards(tender, matrix, bids, quals) -> None:
 
 @frappe.whitelist()
 def get_comparison(name: str) -> dict:
-	"""The comparison matrix for the desk: lines x suppliers, best per line, not-offered marked."""
-	tender = get_tender(name, "read")
+	"""The comparison matrix for the desk: lines x suppliers, best per line, not-offered marked.
+	Right: an internal buyer, after the opening."""
+	tender = require_tender(name, "read")
 	require_opened(tender)
+	require_ended(tender)
+	return comparison_matrix(tender)
+
+
+def comparison_matrix(tender) -> dict:
 	matrix, bids, _basis, _quals = comparison(tender)
 	rows = {row.name: row for row in tender.items}
 	return {
@@ -585,10 +589,12 @@ def get_comparison(name: str) -> dict:
 # --- award ---------------------------------------------------------------------------------------
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def award(name: str) -> list[str]:
-	"""Create one Purchase Order per winning supplier; mark and notify every bidder; -> Awarded."""
-	tender = get_tender(name)
+	"""Create one Purchase Order per winning supplier; mark and notify every bidder; -> Awarded.
+	Right: an internal buyer with write on the tender and the right to create Purchase Orders."""
+	tender = require_tender(name)
+	require_opened(tender)
 	require_status(tender, EVALUATED)
 	frappe.has_permission("Purchase Order", "create", throw=True)
 	if not tender.awards:
@@ -809,8 +815,24 @@ def on_payment(doc, method: str | None = None) -> None:
 
 
 def get_tender_comparison(name: str) -> dict | None:
-	"""For the Bid Comparison print format (a Jinja method): the matrix, or None while sealed."""
-	tender = get_tender(name, "read")
-	if not is_opened(tender):
+	"""For the Bid Comparison print format (a Jinja method): the matrix for an internal buyer after
+	the opening, None while the bids are sealed; anyone else is refused (403)."""
+	if not is_internal():
+		forbid(_("Only procurement may print the bid comparison."))
+	tender = require_tender(name, "read")
+	if not buyer_may_see(tender.name) or now_datetime() < get_datetime(tender.deadline):
 		return None
-	return frappe._dict(get_comparison(name))
+	return frappe._dict(comparison_matrix(tender))
+
+
+def parse_datetime(value: str, field: str) -> datetime:
+	"""A date-time sent by a client, or a 417 naming the field."""
+	try:
+		parsed = get_datetime(value) if isinstance(value, str) and value.strip() else None
+	except Exception:
+		parsed = None
+	if not parsed:
+		frappe.throw(
+			_("{0}: enter a date and time, e.g. 2030-12-31 17:00.").format(field), title=_("Invalid Value")
+		)
+	return parsed

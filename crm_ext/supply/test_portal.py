@@ -8,7 +8,6 @@ from frappe.model.workflow import apply_workflow
 from crm_ext.supply import portal
 from crm_ext.supply.access import suppliers_of_user
 from crm_ext.supply.sample_data import (
-	fill,
 	make_qualification,
 	make_supplier,
 	make_supplier_user,
@@ -17,6 +16,17 @@ from crm_ext.supply.sample_data import (
 	staff,
 )
 from crm_ext.testing import IntegrationTestCase, make_user
+
+PDF = "data:application/pdf;base64,JVBERi0x"
+
+
+def fill_on_portal(name: str, iso: str = "Yes") -> None:
+	"""Answer and upload as the logged-in party, through the portal's methods."""
+	doc = frappe.get_doc("Supplier Qualification", name)
+	answers = {"ISO 9001 certified?": iso, "Years in business": "10", "Quality system": "Certified"}
+	for row in doc.documents:
+		portal.upload_file(name, row.name, "doc.pdf", PDF, "2099-01-01" if row.expiry_required else None)
+	portal.save_answers(name, {row.name: answers[row.question] for row in doc.answers})
 
 
 class TestSupplierPortal(IntegrationTestCase):
@@ -74,7 +84,7 @@ class TestSupplierPortal(IntegrationTestCase):
 			portal.save_answers(name, {r: "No" for r in answers})
 		self.assertEqual([q.name for q in portal.my_qualifications()], [name])  # B's is not listed
 
-	def test_self_registration_creates_no_supplier_until_approved(self):
+	def test_self_registration_creates_no_supplier_and_grants_no_role_until_approved(self):
 		applicant = make_user("sq-applicant@example.com", user_type="Website User")
 		frappe.set_user(applicant)
 		name = portal.register_company(
@@ -91,13 +101,17 @@ class TestSupplierPortal(IntegrationTestCase):
 		)
 		self.assertFalse(frappe.db.exists("Supplier", {"supplier_name": "_SQ Newco Ltd"}))
 		self.assertEqual(suppliers_of_user(applicant), [])
-		doc = fill(frappe.get_doc("Supplier Qualification", name))
+		self.assertNotIn("Supplier", frappe.get_roles(applicant))
+		fill_on_portal(name)
+		self.assertEqual(portal.submit_questionnaire(name), "Submitted")
+		doc = frappe.get_doc("Supplier Qualification", name)
 		self.assertTrue(doc.is_registration)
-		self.assertEqual(doc.registration_user, applicant)
-		self.assertEqual(doc.contact_email, applicant)
-		apply_workflow(doc, "Submit for Review")
-		# the applicant sees its registration, not the other suppliers'
+		self.assertEqual((doc.registration_user, doc.contact_email, doc.submitted_by), (applicant,) * 3)
+		# the applicant sees its registration (explicit code: it has no role), not the others'
 		self.assertEqual({q.name for q in portal.my_qualifications()}, {name})
+		self.assertEqual(portal.get_own(name).name, name)
+		with self.assertRaises(frappe.PermissionError):  # submitted: no more changes
+			portal.save_answers(name, {})
 
 		frappe.set_user("Administrator")
 		self.assertFalse(frappe.db.exists("Supplier", {"supplier_name": "_SQ Newco Ltd"}))
@@ -115,14 +129,43 @@ class TestSupplierPortal(IntegrationTestCase):
 		name = portal.register_company(
 			self.template, {"company_name": "_SQ Rejectco", "country": "France", "tax_id": "FR1"}
 		)
-		fill(frappe.get_doc("Supplier Qualification", name), iso="No")
-		apply_workflow(frappe.get_doc("Supplier Qualification", name), "Submit for Review")
-		frappe.set_user(staff()["manager"])
+		fill_on_portal(name, iso="No")
+		portal.submit_questionnaire(name)
+		frappe.set_user(staff()["buyer"])
 		doc = apply_workflow(frappe.get_doc("Supplier Qualification", name), "Start Review")
-		doc = apply_workflow(doc, "Reject")
+		frappe.set_user(staff()["manager"])
+		doc = apply_workflow(frappe.get_doc("Supplier Qualification", name), "Reject")
 		self.assertEqual(doc.status, "Rejected")
 		self.assertFalse(doc.supplier)
 		self.assertFalse(frappe.db.exists("Supplier", {"supplier_name": "_SQ Rejectco"}))
+		self.assertNotIn("Supplier", frappe.get_roles(applicant))
+
+	def test_only_a_website_user_without_a_supplier_may_register(self):
+		company = {"company_name": "_SQ Deskco", "country": "France", "tax_id": "FR2"}
+		desk_users = (staff()["buyer"], make_user("sq-sales@example.com", "Sales User"))
+		for user in (*desk_users, self.user_a):  # staff, and a user already of a supplier
+			frappe.set_user(user)
+			with self.assertRaises(frappe.PermissionError, msg=user):
+				portal.register_company(self.template, company)
+		frappe.set_user("Administrator")
+		for user in desk_users:
+			self.assertNotIn("Supplier", frappe.get_roles(user))
+		self.assertFalse(frappe.db.exists("Supplier Qualification", {"company_name": "_SQ Deskco"}))
+
+	def test_bad_registration_input_is_refused_naming_the_field(self):
+		applicant = make_user("sq-applicant-3@example.com", user_type="Website User")
+		frappe.set_user(applicant)
+		for company, field in (
+			({"country": "France", "tax_id": "1"}, "company_name"),
+			({"company_name": "X", "country": "Atlantis", "tax_id": "1"}, "country"),
+			({"company_name": "X", "country": "France", "tax_id": "1", "signatories": "Ada"}, "signatories"),
+			("not json", "company"),
+		):
+			with self.assertRaises(frappe.ValidationError) as ctx:
+				portal.register_company(self.template, company)
+			self.assertIn(field, str(ctx.exception))
+		frappe.set_user("Administrator")
+		self.assertFalse(frappe.db.exists("Supplier Qualification", {"registration_user": applicant}))
 
 	def test_guest_cannot_use_the_portal_methods(self):
 		frappe.set_user("Guest")

@@ -36,17 +36,9 @@ ALL = "*"
 # Written back by Frappe from whatever the client sent; who created a record and who it is assigned
 # to decide who may see it, so they never come from a client.
 STANDARD_SERVER_FIELDS = ("owner", "creation", "_assign", "_liked_by", "_comments", "_user_tags", "_seen")
-# Bytes a text column holds (MariaDB ``text``); a longer value fails in the database with a 500.
-# ``longtext`` columns are bounded by the app at a size no form needs.
-TEXT_COLUMN_BYTES = {
-	"Small Text": 65_535,
-	"Text": 65_535,
-	"Long Text": 1_000_000,
-	"Text Editor": 1_000_000,
-	"Markdown Editor": 1_000_000,
-	"HTML Editor": 1_000_000,
-	"Code": 1_000_000,
-}
+# Longest text the app stores in a ``longtext`` column (the column itself would take gigabytes).
+LONGTEXT_CHARS = 1_000_000
+TEXT_BYTES = 65_535  # a MariaDB ``text`` column
 # A child row's right is its parent's: adding, changing or removing a row is writing the parent.
 PARENT_PTYPE = {"create": "write", "delete": "write", "cancel": "write", "submit": "write", "amend": "write"}
 
@@ -101,12 +93,14 @@ def declared(doctype: str) -> tuple[tuple[str, ...], dict]:
 	return fields, tables
 
 
-def restore_server_fields(doc) -> None:
+def restore_server_fields(doc, new: bool = False) -> None:
 	"""Undo a client's changes to what only the app's procedures set (see the module docstring).
 
-	A new record is reset when ``insert`` starts, before any controller method has run (they may
-	set server fields themselves); a stored one when it is saved, before ``validate``."""
-	before = None if doc.is_new() else doc.get_doc_before_save()
+	A record being inserted (``new``) is reset when ``insert`` starts, before any controller method
+	has run (they may set server fields themselves) — whatever its ``__islocal`` says: a document
+	built from a client's dict is not "new" yet; a stored one when it is saved, before
+	``validate``."""
+	before = None if new or doc.is_new() else doc.get_doc_before_save()
 	if before is not None:
 		for fieldname in STANDARD_SERVER_FIELDS:
 			if fieldname in before.__dict__:
@@ -128,19 +122,35 @@ def restore_server_fields(doc) -> None:
 				row.set(column, previous.get(column) if previous else default_value(row, column))
 
 
+def column_limit(df) -> tuple[int, str] | None:
+	"""(limit, unit) of the column behind ``df``: characters for varchar/longtext, bytes for text."""
+	column, size = frappe.db.type_map.get(df.fieldtype, (None, None))
+	if column == "varchar":
+		return frappe.utils.cint(df.length) or frappe.utils.cint(size) or 140, "chars"
+	if column == "text":
+		return TEXT_BYTES, "bytes"
+	if column == "longtext":
+		return LONGTEXT_CHARS, "chars"
+	return None
+
+
 def check_text_lengths(doc) -> None:
-	"""Refuse (417, naming the field) a text longer than its column or than the app's own limit
-	(``TEXT_LIMITS = {fieldname: characters}`` of the controller), before the database sees it."""
+	"""Refuse (417, naming the field, never echoing the value) a text longer than its column or
+	than the app's own limit (``TEXT_LIMITS = {fieldname: characters}`` of the controller), before
+	the database sees it: Frappe's own check quotes the whole value back, and a ``text`` column
+	overflow is a 500."""
 	for record in (doc, *doc.get_all_children()):
 		limits = getattr(record, "TEXT_LIMITS", {})
 		for df in record.meta.fields:
 			value = record.get(df.fieldname)
-			if df.fieldtype not in TEXT_COLUMN_BYTES or not isinstance(value, str) or not value:
+			if not isinstance(value, str) or not value:
 				continue
 			most = limits.get(df.fieldname)
-			size = len(value.encode("utf-8"))
-			if most is None and size > TEXT_COLUMN_BYTES[df.fieldtype]:
-				most = int(len(value) * TEXT_COLUMN_BYTES[df.fieldtype] / size)
+			limit = column_limit(df)
+			if most is None and limit:
+				size = len(value.encode("utf-8")) if limit[1] == "bytes" else len(value)
+				if size > limit[0]:
+					most = int(len(value) * limit[0] / size)
 			if most is not None and len(value) > most:
 				frappe.throw(
 					_("{0}: the text is too long ({1} characters); shorten it to at most {2}.").format(
@@ -151,6 +161,21 @@ def check_text_lengths(doc) -> None:
 				)
 
 
+def accepts_guests(doctype: str) -> bool:
+	"""A doctype the public may create (the web form's Sales Request), per the sides' access modules."""
+	return any(doctype in getattr(frappe.get_module(side), "GUEST_INSERTS", ()) for side in SIDES)
+
+
+def refuse_guest(doc) -> None:
+	"""A guest changes nothing of the app's but what a side lets the public create; the app's own
+	procedures (intake, registration) run as their own user or are marked."""
+	if frappe.session.user != "Guest" or doc.flags.server_action or in_procedure():
+		return
+	if doc.is_new() and accepts_guests(doc.doctype):
+		return
+	frappe.throw(_("Log in first."), frappe.PermissionError, title=_("Not Permitted"))
+
+
 class AppDocument(Document):
 	"""A document of the app: its declared server fields are the server's alone."""
 
@@ -158,16 +183,18 @@ class AppDocument(Document):
 	TEXT_LIMITS: dict[str, int] = {}
 
 	def insert(self, *args, **kwargs):
-		if self.is_new():
-			restore_server_fields(self)
+		refuse_guest(self)
+		restore_server_fields(self, new=True)
 		return super().insert(*args, **kwargs)
 
 	def before_validate(self):
+		refuse_guest(self)
 		if not self.is_new():
 			restore_server_fields(self)
 		check_text_lengths(self)
 
 	def before_update_after_submit(self):
+		refuse_guest(self)
 		restore_server_fields(self)
 		check_text_lengths(self)
 

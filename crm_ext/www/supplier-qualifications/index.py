@@ -1,17 +1,16 @@
-"""Portal page "My qualifications" (/supplier-qualifications)."""
+"""Portal page "My qualifications" (/supplier-qualifications): the user's suppliers' qualifications
+and its own registrations (a registrant holds no role until approved: listed by explicit code)."""
 
-import frappe
 from frappe import _
 
-from crm_ext.supply.access import suppliers_of_user
+from crm_ext.supply.access import require_login, suppliers_of_user
 from crm_ext.supply.portal import my_qualifications, open_templates
 
 no_cache = 1
 
 
 def get_context(context):
-	if frappe.session.user == "Guest":
-		frappe.throw(_("Log in to the supplier portal first."), frappe.PermissionError)
+	require_login()
 	context.show_sidebar = True
 	context.title = _("My Qualifications")
 	context.suppliers = suppliers_of_user()

@@ -1,4 +1,5 @@
-"""Portal page of one qualification (/supplier-qualifications/<name>): fill in, upload, submit, see the result."""
+"""Portal page of one qualification (/supplier-qualifications/<name>): fill in, upload, submit, see
+the result. Right: the qualification's own supplier or registrant (``get_own``)."""
 
 import frappe
 from frappe import _
@@ -14,9 +15,9 @@ def get_context(context):
 	if not name:
 		frappe.local.flags.redirect_location = "/supplier-qualifications"
 		raise frappe.Redirect
-	doc = get_own(name, "read")
+	doc = get_own(name)
 	context.doc = doc
-	context.editable = doc.status == DRAFT and doc.has_permission("write")
+	context.editable = doc.status == DRAFT and doc.docstatus == 0
 	context.show_sidebar = True
 	context.title = _("Qualification {0}").format(doc.name)
 	context.parents = [{"route": "supplier-qualifications", "label": _("My Qualifications")}]

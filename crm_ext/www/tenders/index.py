@@ -2,7 +2,7 @@
 
 from frappe import _
 
-from crm_ext.supply.portal_files import require_login
+from crm_ext.supply.access import require_login
 from crm_ext.supply.tender_portal import my_tenders
 
 no_cache = 1

@@ -55,6 +55,18 @@ class CRMExtSettings(AppDocument):
 			)
 		except LogicError as e:
 			throw(e, self, title=_("Invalid Setting"))
+		self.validate_intake_user()
+
+	def validate_intake_user(self):
+		"""Token-authenticated intake runs as this user: never an administrator."""
+		user = self.intake_owner
+		if user and (user == "Administrator" or "System Manager" in frappe.get_roles(user)):
+			frappe.throw(
+				_(
+					"Intake User: {0} is an administrator. Choose a user with only the CRM Intake role, or leave it empty for the app's own intake user."
+				).format(frappe.bold(user)),
+				title=_("Invalid Setting"),
+			)
 
 
 def seconds_since_midnight(value) -> int | None:

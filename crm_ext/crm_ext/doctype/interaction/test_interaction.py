@@ -394,8 +394,9 @@ class TestInteraction(CRMTestCase):
 	def test_call_from_known_number_lands_on_its_card(self):
 		lead = make_sales_lead(phone="+49 30 5550101")
 		result = record_call("+49 (30) 555-0101", "Incoming", 95, "https://pbx.example.com/r/1.mp3")
-		self.assertEqual((result["sales_lead"], result["created"]), (lead.name, False))
+		self.assertEqual(set(result), {"interaction"})  # the sender learns nothing of the card
 		doc = frappe.get_doc("Interaction", result["interaction"])
+		self.assertEqual((doc.reference_doctype, doc.reference_name), ("Sales Lead", lead.name))
 		self.assertEqual((doc.interaction_type, doc.direction, doc.duration), ("Call", "Incoming", 95))
 		self.assertEqual(doc.recording_url, "https://pbx.example.com/r/1.mp3")
 		self.assertTrue(frappe.db.get_value("Sales Lead", lead.name, "last_contact_on"))
@@ -403,15 +404,23 @@ class TestInteraction(CRMTestCase):
 	def test_call_from_unknown_number_creates_a_card(self):
 		before = frappe.db.count("Sales Lead")
 		result = record_call("+49 30 5550199", "Incoming", 0)
-		self.assertTrue(result["created"])
 		self.assertEqual(frappe.db.count("Sales Lead"), before + 1)
-		self.assertEqual(frappe.db.get_value("Sales Lead", result["sales_lead"], "phone"), "+49305550199")
+		lead = frappe.db.get_value("Interaction", result["interaction"], "reference_name")
+		self.assertEqual(frappe.db.get_value("Sales Lead", lead, "phone"), "+49305550199")
 		# a missed call is not a contact
-		self.assertIsNone(frappe.db.get_value("Sales Lead", result["sales_lead"], "first_contacted_on"))
+		self.assertIsNone(frappe.db.get_value("Sales Lead", lead, "first_contacted_on"))
 
 	def test_bad_call_events_save_nothing(self):
 		before = (frappe.db.count("Sales Lead"), frappe.db.count("Interaction"))
-		for args in (("call me maybe",), ("+49 30 5550102", "Sideways"), ("+49 30 5550102", "Incoming", -1)):
+		for args in (
+			("call me maybe",),
+			("+49 30 5550102", "Sideways"),
+			("+49 30 5550102", "Incoming", -1),
+			("+49 30 5550102", "Incoming", 5, "ftp://pbx.example.com/r.mp3"),
+			("+49 30 5550102", "Incoming", 5, "https://pbx.example.com/" + "r" * 200),
+			("+49 30 5550102", "Incoming", 5, None, "yesterday-ish"),
+			("1" * 1_000_000,),
+		):
 			with self.subTest(args=args):
 				with self.assertRaises(frappe.ValidationError):
 					record_call(*args)

@@ -46,6 +46,7 @@ class PipelineStage(AppDocument):
 		self.stage_name = (self.stage_name or "").strip()
 		self.probability = stage_default_probability(self.kind, flt(self.probability))
 		self.validate_pipeline_unchanged()
+		self.validate_kind_unchanged()
 		self.validate_required_fields()
 		self.validate_pipeline_shape()
 		self.validate_sequence_steps()
@@ -85,6 +86,19 @@ class PipelineStage(AppDocument):
 				_("Stage {0} has cards in pipeline {1}; it cannot move to another pipeline.").format(
 					self.name, before.pipeline
 				),
+				title=_("Stage In Use"),
+			)
+
+	def validate_kind_unchanged(self):
+		"""A card's stage kind decides whether it holds its person's phone and e-mail (one open card
+		per person, crm_ext.sales.contact_keys): a stage with cards keeps its kind; move the cards
+		first."""
+		before = self.get_doc_before_save()
+		if before and before.kind != self.kind and frappe.db.exists("Sales Lead", {"stage": self.name}):
+			frappe.throw(
+				_(
+					"Kind: stage {0} has cards, so it stays {1}; move its cards to another stage first."
+				).format(frappe.bold(self.name), _(before.kind)),
 				title=_("Stage In Use"),
 			)
 

@@ -29,10 +29,12 @@ frappe.ui.form.on("Sales Lead", {
 			frm.add_custom_button(__("Convert to Customer"), () => convert_to_customer(frm), __("Actions"));
 		}
 		if (!frm.doc.first_contacted_on && frm.doc.stage_kind === "Open") {
-			frm.add_custom_button(__("Mark as Contacted"), () => {
-				frm.set_value("first_contacted_on", frappe.datetime.now_datetime());
-				frm.save();
-			}, __("Actions"));
+			// the first contact is recorded by logging it: a call, meeting or e-mail with the client
+			frm.add_custom_button(
+				__("Log First Contact"),
+				() => crm_ext.interactions.dialog(frm, "Call"),
+				__("Actions")
+			);
 		}
 		if (frappe.model.can_delete("Sales Lead")) {
 			frm.add_custom_button(__("Merge Into Another Lead"), () => merge_dialog(frm), __("Actions"));

@@ -11,6 +11,7 @@ from crm_ext.logic.errors import LogicError
 from crm_ext.logic.pipeline import LOST, WON, Stage, check_stage_entry, days_between
 from crm_ext.logic.working_time import first_contact_due
 from crm_ext.sales.assignment import sync_owner_assignment
+from crm_ext.sales.contact_keys import TwinLeadError, hold_keys, release_keys
 from crm_ext.sales.dedupe import (
 	EMAIL_FIELDS,
 	PHONE_FIELDS,
@@ -24,7 +25,7 @@ from crm_ext.sales.pipeline import default_pipeline, first_stage, get_stage
 from crm_ext.sales.sequences import start_sequence
 from crm_ext.utils import throw
 from crm_ext.utils.calendar import working_calendar
-from crm_ext.utils.documents import AppDocument
+from crm_ext.utils.documents import AppDocument, in_procedure
 
 IDENTITY_FIELDS = ("lead_name", "organization", "phone", "mobile_no", "email")
 
@@ -106,6 +107,7 @@ class SalesLead(AppDocument):
 	# end: auto-generated types
 
 	def before_insert(self):
+		self.refuse_guest()
 		self.check_for_open_twin()
 		self.set_first_contact_due()
 
@@ -118,14 +120,19 @@ class SalesLead(AppDocument):
 		self.validate_stage()
 		self.validate_next_follow_up()
 		self.check_credit_on_stage_entry()
+		self.hold_contact_keys()
 
 	def on_update(self):
-		self.start_stage_sequence()
+		self.flags.start_sequence = self.flags.stage_changed
 		self.log_stage_change()
 		sync_owner_assignment(self)
 		self.sync_next_step()
 
+	def on_change(self):
+		self.start_stage_sequence()
+
 	def on_trash(self):
+		release_keys(self.name)
 		frappe.db.delete("Sales Lead Stage Log", {"sales_lead": self.name})
 		frappe.db.set_value("Sales Request", {"sales_lead": self.name}, "sales_lead", None)
 		frappe.db.delete("Interaction", {"reference_doctype": "Sales Lead", "reference_name": self.name})
@@ -231,10 +238,34 @@ class SalesLead(AppDocument):
 
 		check_customer_credit(self.customer, self.company, context=self.title or self.name)
 
+	def hold_contact_keys(self):
+		"""One open card per phone / e-mail, by the database (crm_ext.sales.contact_keys): a new or
+		reopened card, or a changed phone or e-mail, that another open card already has is refused
+		naming that card; the intake (``flags.join_twin``) joins it instead."""
+		strict = self.is_new() or any(
+			self.has_value_changed(f) for f in (*PHONE_FIELDS, *EMAIL_FIELDS, "stage_kind")
+		)
+		try:
+			hold_keys(self, strict)
+		except TwinLeadError as e:
+			if self.flags.join_twin:
+				raise
+			frappe.throw(duplicate_message(e.existing), exc=DuplicateLeadError, title=_("Duplicate Lead"))
+
 	# --- insert helpers --------------------------------------------------------------------
 
+	def refuse_guest(self):
+		"""A guest sends requests; cards are opened by the intake procedure. (The payments app's
+		web form ``accept`` inserts whatever doctype the posted data names, as Guest, ignoring
+		permissions: without this a guest could open cards and learn from the duplicate check
+		who is known.)"""
+		if frappe.session.user == "Guest" and not in_procedure():
+			frappe.throw(_("Send your request through the contact form."), frappe.PermissionError)
+
 	def check_for_open_twin(self):
-		"""Refuse a twin of an open card (desk, import, REST, e-mail); intake paths join instead."""
+		"""Refuse a twin of an open card (desk, import, REST, e-mail) before anything is written;
+		intake paths join instead. The guarantee under concurrency is the key table
+		(:meth:`hold_contact_keys`); this look-up gives the early answer and the customer to reuse."""
 		if self.flags.skip_dedupe:
 			return
 		found = find_match(
@@ -257,8 +288,11 @@ class SalesLead(AppDocument):
 	# --- update helpers --------------------------------------------------------------------
 
 	def start_stage_sequence(self):
-		"""Entering a stage with a scripted sequence creates its first step's task."""
-		if self.flags.stage_changed:
+		"""Entering a stage with a scripted sequence creates its first step's task. Run after every
+		``on_update`` hook, so that a new card's Responsible set by the round-robin rule (Frappe's
+		Assignment Rule runs as an ``on_update`` hook) gets the step."""
+		if self.flags.start_sequence:
+			self.flags.start_sequence = False
 			start_sequence(self)
 
 	def sync_next_step(self):

@@ -7,6 +7,7 @@ from frappe.utils import add_to_date, get_datetime, now_datetime
 from crm_ext.sales.access import sales_lead_query
 from crm_ext.sales.dedupe import DuplicateLeadError
 from crm_ext.sales.first_contact import check_first_contact, overdue_leads
+from crm_ext.sales.interactions import log_interaction
 from crm_ext.testing import CRMTestCase, make_customer, make_pipeline, make_sales_lead, make_user
 
 PIPE = "_Test Pipeline"
@@ -171,7 +172,9 @@ class TestSalesLead(CRMTestCase):
 		frappe.db.set_value(
 			"Sales Lead", lead.name, "first_contact_due", add_to_date(now_datetime(), hours=-1)
 		)
-		contacted = make_sales_lead(lead_owner=rep, first_contacted_on=now_datetime())
+		contacted = make_sales_lead(lead_owner=rep)
+		# first contact is recorded by logging it (the field is the server's)
+		log_interaction("Sales Lead", contacted.name, "Call", direction="Outgoing", summary="Called")
 		frappe.db.set_value(
 			"Sales Lead", contacted.name, "first_contact_due", add_to_date(now_datetime(), hours=-1)
 		)

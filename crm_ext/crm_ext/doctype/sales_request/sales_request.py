@@ -3,16 +3,23 @@
 
 import frappe
 from frappe import _
+from frappe.utils import cint
 
 from crm_ext.crm_ext.doctype.crm_ext_settings.crm_ext_settings import default_phone_region
 from crm_ext.logic.contact_keys import normalize_email, normalize_phone
 from crm_ext.logic.errors import LogicError
+from crm_ext.sales.access import sees_all_leads
 from crm_ext.sales.intake import receive
 from crm_ext.utils import throw
 from crm_ext.utils.documents import AppDocument
 
+DATA_LENGTH = 140  # a Data column (varchar) unless the field sets its length
+
 
 class SalesRequest(AppDocument):
+	# the public fills it in (web form, intake endpoint): a message, not a document
+	TEXT_LIMITS = {"message": 5000}
+
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -52,6 +59,7 @@ class SalesRequest(AppDocument):
 	# end: auto-generated types
 
 	def validate(self):
+		self.check_short_texts()
 		if not self.is_new():
 			return
 		self.normalise_contact_details()
@@ -65,6 +73,29 @@ class SalesRequest(AppDocument):
 
 	def after_insert(self):
 		receive(self)
+		self.keep_outcome_private()
+
+	def keep_outcome_private(self):
+		"""Whoever sent the request (a guest on the web form, an integration user posting it through
+		REST) gets this document back: it must not tell them whether the person was already known,
+		nor which card took the request. The outcome stays stored for the sales team."""
+		if not sees_all_leads(frappe.session.user):
+			self.sales_lead = self.outcome = None
+
+	def check_short_texts(self):
+		"""The public fills the one-line fields: too long answers 417 naming the field, without
+		sending the text back (Frappe's own check quotes it whole)."""
+		for df in self.meta.fields:
+			value = self.get(df.fieldname)
+			most = cint(df.length) or DATA_LENGTH
+			if df.fieldtype == "Data" and isinstance(value, str) and len(value) > most:
+				frappe.throw(
+					_("{0}: the text is too long ({1} characters); shorten it to at most {2}.").format(
+						_(df.label), len(value), most
+					),
+					frappe.CharacterLengthExceededError,
+					title=_("Text Too Long"),
+				)
 
 	def normalise_contact_details(self):
 		fieldname = "phone"

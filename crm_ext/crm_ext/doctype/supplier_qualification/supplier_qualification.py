@@ -6,9 +6,10 @@ from frappe import _
 from frappe.utils import cint, flt, getdate, nowdate
 
 from crm_ext.logic import qualification as rules
+from crm_ext.logic import qualification_review as review
 from crm_ext.logic.errors import LogicError
 from crm_ext.supply import registration
-from crm_ext.supply.access import is_internal
+from crm_ext.supply.access import forbid, is_internal, is_party
 from crm_ext.supply.item_groups import outside_groups
 from crm_ext.supply.rows import (
 	answer_from_row,
@@ -19,6 +20,8 @@ from crm_ext.supply.rows import (
 from crm_ext.utils import throw
 from crm_ext.utils.documents import AppDocument
 
+# Who the qualification is of: kept as created, except by procurement while it is a Draft.
+FIXED_FIELDS = ("supplier", "template")
 # What the supplier fills in: frozen once the questionnaire leaves Draft.
 QUESTIONNAIRE_FIELDS = ("supplier", "template", "company_name", "country", "tax_id", "website", "regions")
 QUESTIONNAIRE_TABLES = {
@@ -63,6 +66,7 @@ class SupplierQualification(AppDocument):
 		contact_persons: DF.Table[SupplierQualificationContact]
 		country: DF.Link | None
 		documents: DF.Table[SupplierQualificationDocument]
+		expired_on: DF.Date | None
 		expiry_notice_sent_on: DF.Date | None
 		is_registration: DF.Check
 		item_groups: DF.TableMultiSelect[QualificationItemGroup]
@@ -77,6 +81,7 @@ class SupplierQualification(AppDocument):
 		score: DF.Percent
 		signatories: DF.Table[SupplierQualificationSignatory]
 		status: DF.Literal["Draft", "Submitted", "Under Review", "Qualified", "Rejected", "Expired"]
+		submitted_by: DF.Link | None
 		supplier: DF.Link | None
 		supplier_name: DF.Data | None
 		tax_id: DF.Data | None
@@ -87,16 +92,23 @@ class SupplierQualification(AppDocument):
 	# end: auto-generated types
 
 	def validate(self):
+		self.check_review_step()
 		self.check_party()
+		self.check_fixed_fields()
 		self.set_title()
-		self.copy_template()
+		self.follow_template()
 		self.set_contact_email()
 		self.check_questionnaire_frozen()
 		self.check_no_open_duplicate()
 		self.check_item_groups()
 		self.check_answers_and_documents()
 		self.compute_score()
-		self.record_reviewer()
+		self.record_steps()
+
+	def validate_workflow(self):
+		"""Frappe's own workflow check knows roles only; the review table, which also knows the
+		record's party and the four eyes of a decision, is checked by ``check_review_step`` on every
+		save, submit and update after submit (Frappe's Workflow only draws the desk's buttons)."""
 
 	def before_submit(self):
 		self.check_decision()
@@ -107,6 +119,15 @@ class SupplierQualification(AppDocument):
 				self.supplier = registration.create_supplier(self)
 				self.supplier_name = frappe.db.get_value("Supplier", self.supplier, "supplier_name")
 
+	def before_update_after_submit(self):
+		super().before_update_after_submit()
+		self.check_review_step()
+		self.record_steps()
+
+	def before_cancel(self):
+		if frappe.session.user != "Administrator":
+			forbid(_("A decided qualification is not cancelled: it expires, or a new one is started."))
+
 	def notify_upcoming_expiry(self, on_date=None):
 		"""Run by the daily job (``run_method``): the Notification of that name e-mails the supplier."""
 		self.db_set("expiry_notice_sent_on", getdate(on_date or nowdate()), update_modified=False)
@@ -115,6 +136,40 @@ class SupplierQualification(AppDocument):
 		)
 
 	# --- helpers ------------------------------------------------------------------------------
+
+	def check_review_step(self):
+		"""Every change of the stored status is a step of the review workflow allowed to this user
+		(``crm_ext.logic.qualification_review``), and the docstatus matches the state."""
+		before = None if self.is_new() else self.get_doc_before_save()
+		user = frappe.session.user
+		actor = review.Actor(user, frozenset(frappe.get_roles(user)), is_party(before or self, user))
+		steps = (
+			review.Steps(before.owner or "", before.submitted_by or "", before.reviewed_by or "")
+			if before
+			else review.NO_STEPS
+		)
+		try:
+			review.check_change(
+				before.status if before else None,
+				self.status or rules.DRAFT,
+				cint(self.docstatus),
+				actor,
+				steps,
+			)
+		except review.ReviewError as e:
+			message = _(e.template).format(*(_(a) if isinstance(a, str) else a for a in e.format_args))
+			if e.forbidden:
+				forbid(message)
+			frappe.throw(message, title=_("Not a Review Step"))
+
+	def record_steps(self):
+		"""Who submitted it and who reviewed it (the decider must be neither), when it expired."""
+		if self.entering(rules.SUBMITTED):
+			self.submitted_by = frappe.session.user
+		if self.entering(rules.UNDER_REVIEW):
+			self.reviewed_by = frappe.session.user
+		if self.entering(rules.EXPIRED):
+			self.expired_on = getdate(nowdate())
 
 	def check_party(self):
 		"""A qualification is of an existing Supplier, or a registration by its (portal) user."""
@@ -132,50 +187,62 @@ class SupplierQualification(AppDocument):
 	def set_title(self):
 		self.title = self.supplier_name or self.supplier or self.company_name or self.template
 
-	def copy_template(self):
-		"""A new qualification copies the template's questions, documents, categories and pass score.
+	def check_fixed_fields(self):
+		"""The supplier and template stay as created; procurement may correct them on a Draft."""
+		before = self.get_doc_before_save()
+		if before is None or self.flags.server_action:
+			return
+		changed = [f for f in FIXED_FIELDS if (self.get(f) or "") != (before.get(f) or "")]
+		if changed and not (is_internal() and before.status == rules.DRAFT):
+			forbid(
+				_("{0} of a qualification cannot be changed: start a new qualification instead.").format(
+					", ".join(_(self.meta.get_label(f)) for f in changed)
+				)
+			)
 
-		The copy is the evidence: later edits of the template do not change a running or decided
-		qualification.
-		"""
-		if not self.is_new() or not self.template:
+	def follow_template(self):
+		"""While the questionnaire is a Draft, its rules are derived again from the template on every
+		save: one answer row per criterion with the criterion's rules (the supplier's answers kept by
+		criterion), the documents' expiry rule, the pass score. Whatever a client sends for them is
+		never used; after Draft they are frozen (``SERVER_TABLES``)."""
+		before = self.get_doc_before_save()
+		if (before is not None and before.status != rules.DRAFT) or not self.template:
 			return
 		template = frappe.get_cached_doc("Qualification Template", self.template)
-		if not template.enabled:
+		if self.is_new() and not template.enabled:
 			frappe.throw(
 				_("Qualification Template {0} is disabled; choose an enabled one.").format(self.template),
 				title=_("Invalid Template"),
 			)
 		self.pass_score = template.pass_score
-		if not self.answers:
-			for row in template.criteria:
-				self.append(
-					"answers",
-					{
-						"criterion_key": row.name,
-						"question": row.criterion,
-						"answer_type": row.answer_type,
-						"knock_out": row.knock_out,
-						"weight": row.weight,
-						"help_text": row.help_text,
-						"choice_options": row.choice_options,
-						"target_value": row.target_value,
-						"zero_value": row.zero_value,
-						"scoring_curve": row.scoring_curve,
-					},
-				)
-		given = {(d.document_type or "").casefold(): d for d in self.documents}
-		for req in template.required_documents:
-			row = given.get(req.document_type.casefold())
-			if row:
-				row.expiry_required = req.expiry_required
-			else:
-				self.append(
-					"documents", {"document_type": req.document_type, "expiry_required": req.expiry_required}
-				)
+		self.set_rows(
+			"answers",
+			rules.answers_from_template(
+				[row.as_dict() for row in template.criteria], [row.as_dict() for row in self.answers]
+			),
+		)
+		self.set_rows(
+			"documents",
+			rules.documents_from_template(
+				required_documents(template.required_documents), [row.as_dict() for row in self.documents]
+			),
+		)
 		if not self.item_groups:
 			for row in template.item_groups:
 				self.append("item_groups", {"item_group": row.item_group})
+
+	def set_rows(self, table: str, rows: list[dict]) -> None:
+		"""Replace ``table`` by ``rows``, continuing the existing row each names (same row name)."""
+		current = list(self.get(table))
+		self.set(table, [])
+		for idx, values in enumerate(rows, start=1):
+			index = values.pop("continues")
+			if index is None:
+				self.append(table, {**values, "idx": idx})
+			else:
+				row = current[index]
+				row.update({**values, "idx": idx})
+				self.append(table, row)
 
 	def set_contact_email(self):
 		if self.contact_email:
@@ -274,10 +341,6 @@ class SupplierQualification(AppDocument):
 			row.points = round(100 * result.points.get(row.name, 0), 2)
 		self.score = result.score
 		self.knock_out_failed = 1 if result.failed_knock_outs else 0
-
-	def record_reviewer(self):
-		if self.entering(rules.UNDER_REVIEW):
-			self.reviewed_by = frappe.session.user
 
 	def check_decision(self):
 		if self.status not in (rules.QUALIFIED, rules.REJECTED):

@@ -44,15 +44,25 @@ class TestSupplierQualification(IntegrationTestCase):
 		fill(doc, iso="No")
 		self.assertTrue(doc.knock_out_failed)
 
-	def test_template_edits_do_not_change_a_running_qualification(self):
+	def test_a_draft_follows_its_template_a_submitted_one_does_not(self):
 		doc = fill(make_qualification(self.supplier, self.template))
 		template = frappe.get_doc("Qualification Template", self.template)
-		template.criteria[0].weight = 100
+		template.criteria[1].weight = 3
+		template.pass_score = 70
 		template.save()
 		doc.reload()
-		doc.save()
-		self.assertEqual(doc.answers[0].weight, 2)
-		self.assertEqual(doc.score, 100)
+		doc.save()  # a Draft: its rules are derived from the template again
+		self.assertEqual((doc.answers[1].weight, doc.pass_score), (3, 70))
+		self.assertEqual(doc.answers[1].answer, "10")  # the supplier's answer is kept
+		doc = apply_workflow(doc, "Submit for Review")
+		template.reload()
+		template.criteria[0].weight = 100
+		template.pass_score = 99
+		template.save()
+		doc.reload()
+		doc.review_comment = "checked"
+		doc.save()  # submitted: frozen
+		self.assertEqual((doc.answers[0].weight, doc.pass_score, doc.score), (2, 70, 100))
 
 	def test_missing_mandatory_answer_blocks_submission_and_nothing_is_saved(self):
 		doc = fill(make_qualification(self.supplier, self.template), iso=None)
@@ -151,25 +161,50 @@ class TestSupplierQualification(IntegrationTestCase):
 
 	def test_failing_qualification_cannot_be_approved_only_rejected(self):
 		doc = fill(make_qualification(self.supplier, self.template), iso="No")
-		frappe.set_user(self.staff["manager"])
+		frappe.set_user(self.staff["buyer"])
 		doc = apply_workflow(frappe.get_doc(doc.doctype, doc.name), "Submit for Review")
 		doc = apply_workflow(doc, "Start Review")
+		frappe.set_user(self.staff["manager"])
+		doc = frappe.get_doc(doc.doctype, doc.name)
 		with self.assertRaises(WorkflowTransitionError):
 			apply_workflow(doc, "Approve")
 		doc = apply_workflow(doc, "Reject")
 		self.assertEqual((doc.status, doc.docstatus), ("Rejected", 1))
 		self.assertFalse(doc.valid_until)
 
-	def test_approval_is_not_self_approval(self):
+	def test_four_eyes_the_decider_neither_created_submitted_nor_reviewed_it(self):
+		other = make_manager("sq-manager-2@example.com")
+		for step in ("created", "submitted", "reviewed"):
+			frappe.set_user(self.staff["manager"] if step == "created" else "Administrator")
+			doc = fill(make_qualification(self.supplier, self.template))
+			frappe.set_user(self.staff["manager"] if step == "submitted" else self.staff["buyer"])
+			doc = apply_workflow(frappe.get_doc(doc.doctype, doc.name), "Submit for Review")
+			frappe.set_user(self.staff["manager"] if step == "reviewed" else self.staff["buyer"])
+			doc = apply_workflow(frappe.get_doc(doc.doctype, doc.name), "Start Review")
+			frappe.set_user(self.staff["manager"])
+			for action in ("Approve", "Reject"):
+				with self.assertRaises((frappe.PermissionError, frappe.ValidationError), msg=(step, action)):
+					apply_workflow(frappe.get_doc(doc.doctype, doc.name), action)
+			self.assertEqual(frappe.db.get_value(doc.doctype, doc.name, "status"), "Under Review")
+			frappe.set_user(other)
+			self.assertEqual(
+				apply_workflow(frappe.get_doc(doc.doctype, doc.name), "Approve").status, "Qualified"
+			)
+			frappe.set_user("Administrator")
+			frappe.db.delete("Supplier Qualification", {"name": doc.name})
+
+	def test_manual_expiry_ends_eligibility_at_once(self):
+		from crm_ext.supply.eligibility import is_supplier_qualified
+
+		doc = qualify(fill(make_qualification(self.supplier, self.template)), self.staff["manager"])
+		self.assertTrue(is_supplier_qualified(self.supplier, "_SQ Steel"))
 		frappe.set_user(self.staff["manager"])
-		doc = fill(make_qualification(self.supplier, self.template))
-		doc = apply_workflow(doc, "Submit for Review")
-		doc = apply_workflow(doc, "Start Review")
-		with self.assertRaises(frappe.ValidationError):
-			apply_workflow(doc, "Approve")
+		doc = apply_workflow(frappe.get_doc(doc.doctype, doc.name), "Expire")
 		frappe.set_user("Administrator")
-		other = qualify(doc, make_manager("sq-manager-2@example.com"))
-		self.assertEqual(other.status, "Qualified")
+		self.assertEqual((doc.status, getdate(doc.expired_on)), ("Expired", getdate(nowdate())))
+		self.assertGreater(getdate(doc.valid_until), getdate(nowdate()))  # its validity had not ended
+		self.assertFalse(is_supplier_qualified(self.supplier, "_SQ Steel"))
+		self.assertFalse(is_supplier_qualified(self.supplier, "_SQ Steel", add_days(nowdate(), 30)))
 
 
 def make_manager(email: str) -> str:

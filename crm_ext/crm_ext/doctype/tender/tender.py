@@ -95,11 +95,30 @@ class Tender(AppDocument):
 	# end: auto-generated types
 
 	def validate(self):
+		self.check_starts_as_draft()
 		self.check_frozen_after_publication()
 		self.check_unique_rows()
 		self.check_lines()
 		self.check_auction_settings()
 		self.check_weights()
+
+	def check_starts_as_draft(self):
+		"""A new tender is a Draft with nothing opened, evaluated or awarded: the procedure's own
+		actions (publish, open, evaluate, award) move it on."""
+		if not self.is_new() or self.flags.server_action:
+			return
+		if (
+			(self.status or "Draft") != "Draft"
+			or self.opened_on
+			or self.opened_by
+			or self.evaluations
+			or self.awards
+		):
+			frappe.throw(
+				_("A new tender starts as a Draft: publish, open, evaluate and award it with its actions."),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
 
 	def check_frozen_after_publication(self):
 		if self.is_new() or self.flags.server_action:

@@ -243,7 +243,7 @@ class TestTender(CRMTestCase):
 			),
 			[],
 		)
-		self.assertRaises(frappe.PermissionError, tender_portal.get_own_bid, bid_a)
+		self.assertRaises(frappe.PermissionError, tender_portal.save_bid, bid_a, {})
 		frappe.set_user("Administrator")
 
 		# a re-submission replaces the bid, and the log keeps both

@@ -8,13 +8,15 @@ from frappe.utils import flt, get_datetime, now_datetime
 from crm_ext.logic.tender import bid_rules
 from crm_ext.logic.tender.errors import TenderError
 from crm_ext.supply import tender_auction, tender_log, tenders
-from crm_ext.supply.access import is_internal, suppliers_of_user
+from crm_ext.supply.access import suppliers_of_user
 from crm_ext.utils import throw
 from crm_ext.utils.documents import AppDocument
 
 SAVED, SUBMITTED, WITHDRAWN = "Saved", "Submitted", "Withdrawn"
-# Fields only the procedure sets (read-only on the form, and restored when sent by the API).
-SYSTEM_FIELDS = ("status", "submitted_on", "revision", "bid_digest")
+
+
+class DuplicateBidError(frappe.UniqueValidationError):
+	"""A second bid of one supplier on one tender (the unique key (tender, supplier) says the same)."""
 
 
 class TenderBid(AppDocument):
@@ -48,11 +50,23 @@ class TenderBid(AppDocument):
 		total: DF.Currency
 	# end: auto-generated types
 
+	def insert(self, *args, **kwargs):
+		tender_log.lock_tender(self.tender)
+		return super().insert(*args, **kwargs)
+
+	def save(self, *args, **kwargs):
+		"""Every change of a bid takes the tender's lock first, then the bid's rows (Frappe locks
+		them when it loads the stored copy): one order for all writers of a tender, so concurrent
+		offers queue instead of deadlocking."""
+		if not self.is_new() and self.name:
+			tender_log.lock_tender(frappe.db.get_value(self.doctype, self.name, "tender") or self.tender)
+		return super().save(*args, **kwargs)
+
 	def validate(self):
 		self.load_tender()
 		self.check_supplier()
 		self.check_one_bid_per_supplier()
-		self.restore_system_fields()
+		self.start_as_saved()
 		self.sync_lines_with_tender()
 		self.set_amounts()
 		if self.flags.from_award:
@@ -82,7 +96,8 @@ class TenderBid(AppDocument):
 		self.tender_doc = frappe.get_doc("Tender", self.tender)
 
 	def check_supplier(self):
-		if not is_internal() and self.supplier not in suppliers_of_user():
+		"""Only the supplier's own portal users act on its bid (Administrator aside), whatever door."""
+		if frappe.session.user != "Administrator" and self.supplier not in suppliers_of_user():
 			frappe.throw(_("Supplier: you can bid only for your own supplier."), frappe.PermissionError)
 
 	def check_one_bid_per_supplier(self):
@@ -94,58 +109,53 @@ class TenderBid(AppDocument):
 				_(
 					"Supplier {0} already has bid {1} on this tender: change that bid (a re-submission replaces it)."
 				).format(self.supplier, other),
+				DuplicateBidError,
 				title=_("One Bid per Supplier"),
 			)
 
-	def restore_system_fields(self):
-		"""Status and submission data change only through the bid actions, never by a plain save."""
-		before = None if self.is_new() else self.get_doc_before_save()
-		for field in SYSTEM_FIELDS:
-			if field == "status" and self.flags.server_action:
-				continue
-			self.set(field, before.get(field) if before else (SAVED if field == "status" else None))
-		if not self.revision:
-			self.revision = 0
+	def start_as_saved(self):
+		"""A new bid is the supplier's Saved draft, whatever was sent (it is submitted by its action)."""
+		if self.is_new():
+			self.update({"status": SAVED, "submitted_on": None, "revision": 0, "bid_digest": None})
 
 	def sync_lines_with_tender(self):
-		"""One row per tender line (requested item, qty, UOM from the tender); one answer per question."""
-		rows = {row.tender_item: row for row in self.items}
+		"""One row per tender line (requested item, qty, UOM from the tender); one answer per question.
+		The supplier's own rows are continued (same row), so a save updates them in place."""
+		rows = {}
+		for row in self.items:
+			rows.setdefault(row.tender_item, row)
 		self.set("items", [])
-		for line in self.tender_doc.items:
-			row = rows.get(line.name)
+		for idx, line in enumerate(self.tender_doc.items, start=1):
 			values = {
+				"idx": idx,
 				"tender_item": line.name,
 				"item_code": line.item_code,
 				"description": line.description or line.item_name,
 				"requested_qty": line.qty,
 				"uom": line.uom,
 			}
-			if row:
-				for field in (
-					"unit_price",
-					"qty",
-					"delivery_days",
-					"alternative_item",
-					"alternative_description",
-				):
-					values[field] = row.get(field)
-			self.append("items", values)
-		answers = {row.question_id: row for row in self.answers}
+			self.append_row("items", rows.get(line.name), values)
+		answers = {}
+		for row in self.answers:
+			answers.setdefault(row.question_id, row)
 		self.set("answers", [])
-		for question in self.tender_doc.questions:
-			row = answers.get(question.name)
-			self.append(
-				"answers",
-				{
-					"question_id": question.name,
-					"question": question.question,
-					"mandatory": question.mandatory,
-					"answer": row.answer if row else None,
-					"attachment": row.attachment if row else None,
-				},
-			)
+		for idx, question in enumerate(self.tender_doc.questions, start=1):
+			values = {
+				"idx": idx,
+				"question_id": question.name,
+				"question": question.question,
+				"mandatory": question.mandatory,
+			}
+			self.append_row("answers", answers.get(question.name), values)
 		if not self.currency and len(self.tender_doc.currencies) == 1:
 			self.currency = self.tender_doc.currencies[0].currency
+
+	def append_row(self, table: str, row, values: dict) -> None:
+		if row is None:
+			self.append(table, values)
+		else:
+			row.update(values)
+			self.append(table, row)
 
 	def set_amounts(self):
 		for row in self.items:

@@ -19,6 +19,7 @@ from frappe.query_builder import DocType
 from frappe.utils import fmt_money, get_datetime, getdate
 from pypika.terms import Criterion
 
+from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import Lead, as_filters, own_leads_criterion, restricted_user
 
 Interaction = DocType("Interaction")
@@ -26,6 +27,7 @@ Log = DocType("Sales Lead Stage Log")
 LIMIT = 500  # rows per kind of record
 
 
+@readable_links
 def execute(filters=None):
 	filters = as_filters(filters)
 	leads, customer = client_scope(filters)

@@ -8,10 +8,12 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import as_filters
 from crm_ext.analytics.segments import customer_segments
 
 
+@readable_links
 def execute(filters=None):
 	filters = as_filters(filters)
 	filters.company = filters.get("company") or frappe.defaults.get_user_default("Company")

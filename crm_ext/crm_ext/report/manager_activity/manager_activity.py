@@ -16,6 +16,7 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_months, flt, getdate, nowdate
 from pypika.terms import Case
 
+from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import Lead, as_filters, period_criteria, restricted_user, where_all
 from crm_ext.analytics.indexes import force_index
 
@@ -44,6 +45,7 @@ COUNT_COLUMNS = (
 )
 
 
+@readable_links
 def execute(filters=None):
 	filters = prepare_filters(filters)
 	rows: dict[str, dict] = {}

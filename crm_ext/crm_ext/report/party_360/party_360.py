@@ -18,6 +18,7 @@ from frappe.utils import add_months, flt, getdate, nowdate
 from pypika.terms import Criterion
 
 from crm_ext.accounts.receivables import receivable_and_overdue
+from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import Lead, as_filters, own_leads_criterion, period_criteria, restricted_user
 
 Interaction = DocType("Interaction")
@@ -25,6 +26,7 @@ Ledger = DocType("Payment Ledger Entry")
 PartyLink = DocType("Party Link")
 
 
+@readable_links
 def execute(filters=None):
 	filters = prepare_filters(filters)
 	customer, supplier = parties(filters)

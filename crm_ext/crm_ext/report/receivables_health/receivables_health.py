@@ -22,6 +22,8 @@ from frappe.utils import flt, getdate
 
 from crm_ext.accounts.money import money_precision
 from crm_ext.accounts.receivables import receivables_query, shipments_query, thresholds
+from crm_ext.analytics.columns import readable_links
+from crm_ext.analytics.filters import check_company
 from crm_ext.logic.errors import LogicError
 from crm_ext.logic.receivables import (
 	DEFAULT_AGEING_EDGES,
@@ -35,6 +37,7 @@ BUCKET_FIELDS = ("range1", "range2", "range3", "range4")
 AMOUNT_FIELDS = ("receivable", "shipments", "overdue", *BUCKET_FIELDS, "credit_limit", "credit_exposure")
 
 
+@readable_links
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	validate_filters(filters)
@@ -53,7 +56,7 @@ def execute(filters=None):
 def validate_filters(filters):
 	if not filters.company:
 		frappe.throw(_("Choose a Company."), title=_("Company Missing"))
-	frappe.has_permission("Company", "read", filters.company, throw=True)
+	check_company(filters.company)
 	filters.report_date = getdate(filters.report_date)
 	filters.from_date = getdate(filters.from_date) if filters.from_date else None
 	if not filters.from_date or filters.from_date > filters.report_date:

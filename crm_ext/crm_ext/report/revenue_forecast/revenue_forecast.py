@@ -17,6 +17,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_months, flt, get_first_day, get_last_day, getdate, nowdate
 
+from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
 	as_filters,
@@ -32,6 +33,7 @@ Stage = DocType("Pipeline Stage")
 Invoice = DocType("Sales Invoice")
 
 
+@readable_links
 def execute(filters=None):
 	filters = as_filters(filters)
 	company = filters.get("company") or frappe.defaults.get_user_default("Company")

@@ -13,6 +13,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Max, Min
 from pypika.terms import Case
 
+from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
 	as_filters,
@@ -32,6 +33,7 @@ Log = DocType("Sales Lead Stage Log")
 CREATED_LOST = "__created_lost__"
 
 
+@readable_links
 def execute(filters=None):
 	filters = as_filters(filters)
 	pipeline = require_pipeline(filters)

@@ -20,6 +20,7 @@ from frappe.utils import flt
 from pypika.functions import Coalesce
 from pypika.terms import Case, CustomFunction, LiteralValue
 
+from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import Lead, as_filters, lead_criteria, where_all
 from crm_ext.logic.analytics import percent, ratio
 
@@ -30,6 +31,7 @@ TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
 DIMENSIONS = {"Source": "source", "Campaign": "campaign"}
 
 
+@readable_links
 def execute(filters=None):
 	filters = as_filters(filters)
 	field = DIMENSIONS.get(filters.get("group_by") or "Source")

@@ -13,6 +13,7 @@ from frappe.query_builder.functions import Count, Round, Sum
 from frappe.utils import add_to_date, flt, now_datetime, time_diff_in_seconds
 from pypika.terms import Case, Criterion
 
+from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
 	as_filters,
@@ -30,6 +31,7 @@ STALE_VIEW = "Stale Cards"
 STALE_LIMIT = 500
 
 
+@readable_links
 def execute(filters=None):
 	filters = as_filters(filters)
 	stages = frappe.get_all(
