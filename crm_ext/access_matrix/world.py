@@ -145,6 +145,9 @@ def make_sales(world: World) -> None:
 			}
 		).insert()
 		world.records[f"lead_{side}"] = ("Sales Lead", lead.name)
+		key = frappe.get_all("Sales Lead Contact Key", filters={"sales_lead": lead.name}, pluck="name")
+		if side == "a" and key:
+			world.records["contact_key_a"] = ("Sales Lead Contact Key", key[0])
 		log = frappe.get_all("Sales Lead Stage Log", filters={"sales_lead": lead.name}, pluck="name")[0]
 		world.records[f"stage_log_{side}"] = ("Sales Lead Stage Log", log)
 		interaction = frappe.get_doc(
