@@ -226,9 +226,9 @@ def doctype_of(key: str) -> str:
 class Call:
 	"""Who may call a whitelisted method, with which verb, on which arguments ("@key": a name in the
 	world). Every other persona gets a 403 from the right check, which comes first; a persona in
-	``allowed`` gets ``status`` (None: anything but a 403). Arguments are chosen so that an allowed
-	call leaves the world as it is (it fails on the record's state after the right check, or is
-	idempotent)."""
+	``allowed`` gets ``status`` (None: neither a 403 nor a server error). Arguments are chosen so that
+	an allowed call leaves the world as it is (it fails on the record's state after the right check,
+	or is idempotent), or changes only what no later call depends on."""
 
 	def __init__(self, verb: str, allowed, args: dict, status: int | None = None, guest: int = 403):
 		self.verb = verb
@@ -288,7 +288,7 @@ METHODS = {
 	"crm_ext.sales.pipeline.recreate_default_pipeline": Call("POST", {"sales_manager"}, {}),
 	# --- supply: qualification
 	"crm_ext.supply.eligibility.get_supplier_eligibility": Call(
-		"GET", BUYERS, {"supplier": "@supplier_name_a"}
+		"GET", BUYERS, {"supplier": "@supplier_name_a", "item_groups": []}
 	),
 	# an accountant gets an empty list (no right on qualifications), not a 403
 	"crm_ext.supply.eligibility.get_qualification_summary": Call(
@@ -336,7 +336,9 @@ METHODS = {
 	"crm_ext.supply.tenders.cancel": Call("POST", BUYERS, {"name": "@tender_cancelled", "reason": "_AM"}),
 	"crm_ext.supply.tenders.verify_log": Call("GET", BUYERS, {"name": "@tender_sealed"}),
 	"crm_ext.supply.tenders.get_bid_count": Call("GET", BUYERS, {"name": "@tender_sealed"}),
-	"crm_ext.supply.tenders.evaluate": Call("POST", BUYERS, {"name": "@tender_sealed"}),
+	# procurement may (re-)evaluate an opened tender; an unopened one answers 403 (sealed prices)
+	"crm_ext.supply.tenders.evaluate": Call("POST", BUYERS, {"name": "@tender_opened"}),
 	"crm_ext.supply.tenders.get_comparison": Call("GET", BUYERS, {"name": "@tender_opened"}),
-	"crm_ext.supply.tenders.award": Call("POST", BUYERS, {"name": "@tender_sealed"}),
+	# the first buyer awards the opened tender (this module's world), the second finds it awarded
+	"crm_ext.supply.tenders.award": Call("POST", BUYERS, {"name": "@tender_opened"}),
 }
