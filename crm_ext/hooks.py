@@ -204,6 +204,7 @@ override_whitelisted_methods = {
 	"frappe.desk.search.search_widget": "crm_ext.doors.search.search_widget",
 	"frappe.desk.search.search_link": "crm_ext.doors.search.search_link",
 	"frappe.desk.search.get_link_title": "crm_ext.doors.search.get_link_title",
+	"frappe.desk.treeview.get_all_nodes": "crm_ext.doors.search.get_all_nodes",
 	"frappe.desk.form.load.getdoc": "crm_ext.doors.search.getdoc",
 	"frappe.www.printview.get_html_and_style": "crm_ext.doors.search.get_html_and_style",
 	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "crm_ext.doors.dashboards.get",

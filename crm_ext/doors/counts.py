@@ -19,6 +19,7 @@ from frappe.desk import listview, notifications
 from frappe.workflow.doctype.workflow import workflow
 
 from crm_ext.doors.common import is_sensitive, sees_every_record
+from crm_ext.doors.guard import check_arguments
 
 
 @frappe.whitelist()
@@ -31,6 +32,11 @@ def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = Fal
 
 @frappe.whitelist()
 def get_group_by_count(doctype: str, current_filters: str | list | dict, field: str) -> list[dict]:
+	check_arguments(
+		{"current_filters": current_filters, "field": field},
+		"frappe.desk.listview.get_group_by_count",
+		doctype,
+	)
 	if field != "assigned_to":
 		return listview.get_group_by_count(doctype, current_filters, field)
 	records = frappe.get_list(doctype, filters=frappe.parse_json(current_filters), fields=["name"], run=0)
@@ -49,6 +55,11 @@ def get_group_by_count(doctype: str, current_filters: str | list | dict, field: 
 
 @frappe.whitelist()
 def get_workflow_state_count(doctype: str, workflow_state_field: str, states) -> list | None:
+	check_arguments(
+		{"workflow_state_field": workflow_state_field},
+		"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count",
+		doctype,
+	)
 	if sees_every_record(doctype):
 		return workflow.get_workflow_state_count(doctype, workflow_state_field, states)
 	frappe.has_permission(doctype, "read", throw=True)

@@ -25,6 +25,7 @@ from frappe.desk.doctype.dashboard_chart import dashboard_chart
 from frappe.desk.doctype.number_card import number_card
 
 from crm_ext.doors.common import is_manager, is_sensitive, refuse, require, sees_every_record
+from crm_ext.doors.guard import check_arguments, queried_doctype
 
 HEATMAP = "Heatmap"
 
@@ -50,6 +51,8 @@ def get(
 	heatmap_year: str | int | None = None,
 	refresh: str | int | None = None,
 ):
+	given = {"chart": chart, "filters": filters, "chart_name": chart_name}
+	check_arguments(given, "frappe.desk.doctype.dashboard_chart.dashboard_chart.get", queried_doctype(given))
 	options = {
 		"filters": filters,
 		"from_date": from_date,
@@ -99,6 +102,8 @@ def _stored_card(doc) -> dict:
 
 @frappe.whitelist()
 def get_result(doc: str | dict, filters: str | list | dict | None = None, to_date: str | None = None):
+	given = {"doc": doc, "filters": filters}
+	check_arguments(given, "frappe.desk.doctype.number_card.number_card.get_result", queried_doctype(given))
 	return number_card.get_result(frappe.as_json(_stored_card(doc)), filters, to_date)
 
 

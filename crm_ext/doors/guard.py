@@ -38,7 +38,13 @@ def before_request() -> None:
 		return
 	method, doctype = endpoint
 	arguments = frappe.local.form_dict or {}
-	doctype = doctype or queried_doctype(arguments)
+	check_arguments(arguments, method, doctype or queried_doctype(arguments))
+
+
+def check_arguments(arguments: dict, method: str | None, doctype: str | None) -> None:
+	"""417 / 403 unless the query arguments are plain and stay on ``doctype``. Also called by the
+	overrides on what they pass on, whoever called them (a method may be reached under other
+	argument names: ``search_widget``'s ``query``, ``get_all_nodes``' ``tree_method``)."""
 	try:
 		references = query_args.references(arguments, method)
 	except NotPlain as error:

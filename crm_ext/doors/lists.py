@@ -15,7 +15,7 @@ import frappe
 from frappe.desk import reportview
 
 from crm_ext.doors.common import is_sensitive
-from crm_ext.doors.guard import is_link_title, reached
+from crm_ext.doors.guard import check_arguments, is_link_title, reached
 from crm_ext.logic.query_args import NotPlain, expression
 
 
@@ -55,6 +55,7 @@ def _take_link_titles() -> list[tuple[str, str, str, str]]:
 	[(link field, linked doctype, its title field, alias)]."""
 	form = frappe.local.form_dict
 	doctype, fields = form.get("doctype"), form.get("fields")
+	check_arguments(form, "frappe.desk.reportview.get", doctype)
 	if isinstance(fields, str):
 		try:
 			fields = json.loads(fields)

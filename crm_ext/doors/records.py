@@ -33,12 +33,14 @@ from frappe.model import document
 
 from crm_ext.access import app_doctypes
 from crm_ext.doors.common import is_doctype, is_sensitive, refuse, require
+from crm_ext.doors.guard import check_arguments
 
 POST = ["POST"]
 
 
 @frappe.whitelist()
 def get(doctype: str, name: str | int | None = None, filters=None, parent: str | None = None):
+	check_arguments({"filters": filters}, None, doctype)
 	if not name and filters is not None and is_sensitive(doctype):
 		found = frappe.get_list(doctype, filters=frappe.parse_json(filters), pluck="name", limit=1)
 		if not found:
@@ -56,6 +58,11 @@ def get_next(
 	sort_order: str = "desc",
 	sort_field: str = "modified",
 ):
+	check_arguments(
+		{"filters": filters, "sort_field": sort_field, "sort_order": sort_order},
+		"frappe.desk.form.utils.get_next",
+		doctype,
+	)
 	if is_sensitive(doctype):
 		require(doctype, "read", value)
 	return form_utils.get_next(doctype, value, prev, filters, sort_order, sort_field)

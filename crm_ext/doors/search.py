@@ -1,21 +1,38 @@
-"""Link search and link titles of records with row rules.
+"""Link search, tree nodes and link titles of records with row rules.
 
 - ``search_widget`` / ``search_link`` with ``ignore_user_permissions=1`` set Frappe's
   ``ignore_permissions`` (every row, every field) for anyone with doctype-level read: never for
   a doctype with row rules. ``search_link`` calls Frappe's ``search_widget`` directly (an override
   of one is not an override of the other), so both are overridden; a custom ``query=`` is called
-  through its override when it has one (``get_filtered_child_rows``).
+  through its override when it has one (``get_filtered_child_rows``), and only a method that
+  takes a search's arguments under their own names: Frappe passes them by position, so
+  ``query=frappe.client.get_list`` would receive ``txt`` as its ``fields``, past the request
+  guard. ``treeview.get_all_nodes`` calls its ``tree_method`` the same way.
 - ``get_link_title`` answers any title with no check; the form's ``_link_titles`` (``getdoc``,
   print preview) carry the titles of every linked record: a record with row rules gives its
   title only to who may read it, anyone else gets its name, as for a link without a title.
 """
 
+import inspect
+
 import frappe
-from frappe.desk import search
+from frappe import _
+from frappe.desk import search, treeview
 from frappe.desk.form import load
 from frappe.www import printview
 
-from crm_ext.doors.common import is_sensitive
+from crm_ext.doors.common import is_sensitive, refuse
+from crm_ext.doors.guard import check_arguments
+
+SEARCH_QUERY_PARAMETERS = (
+	("doctype",),
+	("txt",),
+	("searchfield",),
+	("start",),
+	("page_len", "page_length"),
+	("filters",),
+)
+TREE_METHOD_PARAMETERS = (("doctype",), ("parent",))
 
 
 def overridden(method: str | None) -> str | None:
@@ -24,6 +41,23 @@ def overridden(method: str | None) -> str | None:
 		return method
 	overrides = frappe.get_hooks("override_whitelisted_methods", {}).get(method)
 	return overrides[-1] if overrides else method
+
+
+def called_by_position(method: str | None, parameters: tuple[tuple[str, ...], ...]) -> str | None:
+	"""``method`` (through its override) if its first parameters are named as ``parameters``:
+	Frappe calls a custom search query / tree method with positional arguments."""
+	if not method:
+		return method
+	method = overridden(method)
+	try:
+		names = list(inspect.signature(inspect.unwrap(frappe.get_attr(method))).parameters)
+	except Exception:
+		names = []
+	if len(names) < len(parameters) or any(
+		n not in allowed for n, allowed in zip(names, parameters, strict=False)
+	):
+		refuse(_("{0} cannot be called this way.").format(method))
+	return method
 
 
 @frappe.whitelist()
@@ -40,10 +74,11 @@ def search_widget(
 	reference_doctype: str | None = None,
 	ignore_user_permissions: bool = False,
 ):
+	check_arguments({"filters": filters, "filter_fields": filter_fields}, None, doctype)
 	return search.search_widget(
 		doctype,
 		txt,
-		overridden(query),
+		called_by_position(query, SEARCH_QUERY_PARAMETERS),
 		searchfield=searchfield,
 		start=start,
 		page_length=page_length,
@@ -77,6 +112,13 @@ def search_link(
 		ignore_user_permissions=ignore_user_permissions,
 	)
 	return search.build_for_autosuggest(results, doctype=doctype)
+
+
+@frappe.whitelist()
+def get_all_nodes(doctype: str, label: str, parent: str, tree_method: str, **filters):
+	return treeview.get_all_nodes(
+		doctype, label, parent, called_by_position(tree_method, TREE_METHOD_PARAMETERS), **filters
+	)
 
 
 def readable_title(doctype: str, name: str) -> bool:

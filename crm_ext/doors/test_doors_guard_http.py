@@ -263,6 +263,35 @@ class TestGuard(DoorsTestCase):
 		frappe.db.rollback()
 		self.assertNotIn(w.user["sales_a"], frappe.db.get_value("Sales Lead", w.lead_b, "_assign") or "")
 
+	def test_methods_called_by_position_are_only_search_queries_and_tree_methods(self):
+		w = self.w
+		select = f"lower((select group_concat(title) from `tabSales Lead` where name = '{w.lead_b}'))"
+		# get_all_nodes calls tree_method(doctype, parent, ...): parent would be get_list's fields
+		answer = self.desk(
+			"sales_a",
+			"frappe.desk.treeview.get_all_nodes",
+			{
+				"doctype": "Quotation",
+				"label": "x",
+				"parent": json.dumps(["name", select]),
+				"tree_method": "frappe.client.get_list",
+			},
+		)
+		self.assertRefused(answer, w.title_b)
+		# search_widget calls query(doctype, txt, ...) by position: txt would be get_list's fields
+		answer = self.desk(
+			"sales_a",
+			"frappe.desk.search.search_widget",
+			{
+				"doctype": "Quotation",
+				"txt": json.dumps(["name", select]),
+				"query": "frappe.client.get_list",
+				"searchfield": "0",
+				"page_length": 1,
+			},
+		)
+		self.assertRefused(answer, w.title_b)
+
 
 class TestDeskShapes(DoorsTestCase):
 	"""What the v15 desk sends keeps working, and shows only the user's rows."""
@@ -447,6 +476,27 @@ class TestDeskShapes(DoorsTestCase):
 				"sales_a",
 				"frappe.desk.search.search_link",
 				{"doctype": "Currency", "txt": "EU", "ignore_user_permissions": 1},
+			)
+		)
+		# a link field with a custom query, a tree view
+		self.assertOk(
+			self.desk(
+				"sales_a",
+				"frappe.desk.search.search_link",
+				{"doctype": "Item", "txt": "_Test", "query": "erpnext.controllers.queries.item_query"},
+			)
+		)
+		self.assertOk(
+			self.desk(
+				"sales_a",
+				"frappe.desk.treeview.get_all_nodes",
+				{
+					"doctype": "Territory",
+					"label": "All Territories",
+					"parent": "All Territories",
+					"tree_method": "frappe.desk.treeview.get_children",
+					"is_root": 1,
+				},
 			)
 		)
 		value = self.assertOk(

@@ -31,8 +31,8 @@ from crm_ext.logic.errors import LogicError, _
 
 AGGREGATES = ("count", "sum", "avg", "min", "max")
 
-# names: word characters of any script (custom fields may be named in Cyrillic), nothing else
-_NAME = r"\w+"
+# names: word characters of any script (custom fields may be named in Cyrillic), not a number
+_NAME = r"(?!\d)\w+"
 _DOCTYPE = r"\w[\w \-]*"
 _FLAGS = re.IGNORECASE
 
@@ -317,7 +317,11 @@ def _column_map(value, argument: str) -> list[Reference]:
 	value = _decoded(value, argument) or {}
 	if not isinstance(value, dict):
 		raise NotPlain(_("{0} must map names to column names."), argument, field=argument)
-	return [Reference(argument, column(v, argument)) for v in value.values() if v not in (None, "")]
+	return [
+		Reference(argument, column(v, argument))
+		for v in value.values()
+		if v not in (None, "") and not isinstance(v, bool | int | float)  # flags, not columns
+	]
 
 
 def _column_lists(value, argument: str) -> list[Reference]:
