@@ -8,6 +8,7 @@
 - ``frappe.desk.listview.get_group_by_count`` with ``field="assigned_to"`` (the sidebar's
   "Assigned To") counts ToDos of every record named like one the filters match, with no check:
   here the records are the user's list (``frappe.get_list``) and the ToDos are of that doctype.
+  (Frappe v16 also adds the title of each linked record: not of records the user may not read.)
 - ``get_workflow_state_count`` (list view of a workflow doctype) groups ``frappe.get_all``:
   users whose rows are narrowed get the same counts over their own rows.
 - ``frappe.desk.notifications.get_open_count`` (the form's connections) counts linked records
@@ -38,7 +39,7 @@ def get_group_by_count(doctype: str, current_filters: str | list | dict, field: 
 		doctype,
 	)
 	if field != "assigned_to":
-		return listview.get_group_by_count(doctype, current_filters, field)
+		return _readable_titles(doctype, field, listview.get_group_by_count(doctype, current_filters, field))
 	records = frappe.get_list(doctype, filters=frappe.parse_json(current_filters), fields=["name"], run=0)
 	return frappe.db.sql(
 		f"""select `tabToDo`.`allocated_to` as name, count(*) as count
@@ -51,6 +52,16 @@ def get_group_by_count(doctype: str, current_filters: str | list | dict, field: 
 		limit 50""",
 		as_dict=True,
 	)
+
+
+def _readable_titles(doctype: str, field: str, rows: list[dict]) -> list[dict]:
+	"""Frappe v16 adds the title of each linked record to the counts: not of hidden records."""
+	df = frappe.get_meta(doctype).get_field(field)
+	if df and df.fieldtype == "Link" and is_sensitive(df.options):
+		for row in rows or []:
+			if row.get("title") and not frappe.has_permission(df.options, "read", row.get("name")):
+				row["title"] = row.get("name")
+	return rows
 
 
 @frappe.whitelist()

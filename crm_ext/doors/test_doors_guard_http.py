@@ -522,6 +522,46 @@ class TestDeskShapes(DoorsTestCase):
 			)
 		)
 
+	def test_calendar_and_query_report(self):
+		w = self.w
+		events = self.assertOk(
+			self.desk(
+				"sales_a",
+				"frappe.desk.calendar.get_events",
+				{
+					"doctype": "Sales Lead",
+					"start": "2000-01-01 00:00:00",
+					"end": "2100-01-01 00:00:00",
+					"filters": [["Sales Lead", "email", "like", f"%@{test_doors_world.DOMAIN}", False]],
+					"field_map": {
+						"start": "creation",
+						"end": "modified",
+						"id": "name",
+						"title": "title",
+						"allDay": "allDay",
+					},
+				},
+			)
+		)
+		self.assertEqual([e["name"] for e in events], [w.lead_a])
+		result = self.assertOk(
+			self.desk(
+				"sales_manager",
+				"frappe.desk.query_report.run",
+				{
+					"report_name": "Sales Funnel",
+					"filters": {
+						"company": "_Test Company",
+						"pipeline": "_Test Pipeline",
+						"from_date": "2000-01-01",
+						"to_date": "2100-01-01",
+					},
+					"ignore_prepared_report": 1,
+				},
+			)
+		)
+		self.assertIn("result", result)
+
 	def test_dashboards_compute_the_users_rows(self):
 		w = self.w
 		chart = "Sales Leads by Source"
