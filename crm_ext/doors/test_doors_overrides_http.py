@@ -164,7 +164,8 @@ class TestOverrides(DoorsTestCase):
 		self.assertOk(answer)
 		self.assertNotIn(w.title_b, answer.text)
 		self.assertEqual(answer.body["_link_titles"].get(f"Sales Lead::{w.lead_b}"), w.lead_b)
-		# a custom query reached through the link search runs through its override
+		# a custom query reached through the link search runs through its override: the rows of a
+		# rival's bid are not listed
 		rows = self.desk(
 			"supplier_a",
 			"frappe.desk.search.search_link",
@@ -175,8 +176,23 @@ class TestOverrides(DoorsTestCase):
 				"filters": {"parenttype": "Tender Bid", "parent": w.bid_b},
 			},
 		)
-		self.assertNotIn(w.bid_b, json.dumps(rows.body.get("message") if isinstance(rows.body, dict) else ""))
-		self.assertRefused(
+		self.assertFalse(rows.status == 200 and rows.message, rows.text[:300])
+		for filters in ({"parenttype": "Tender Bid"}, {"parenttype": "Tender Bid", "parent": w.bid_b}):
+			self.assertRefused(
+				self.desk(
+					"supplier_a",
+					"erpnext.controllers.queries.get_filtered_child_rows",
+					{
+						"doctype": "Tender Bid Item",
+						"txt": "",
+						"searchfield": "name",
+						"start": 0,
+						"page_len": 20,
+						"filters": filters,
+					},
+				)
+			)
+		own = self.assertOk(
 			self.desk(
 				"supplier_a",
 				"erpnext.controllers.queries.get_filtered_child_rows",
@@ -186,10 +202,19 @@ class TestOverrides(DoorsTestCase):
 					"searchfield": "name",
 					"start": 0,
 					"page_len": 20,
-					"filters": {"parenttype": "Tender Bid"},
+					"filters": {"parenttype": "Tender Bid", "parent": w.bid_a},
 				},
 			)
 		)
+		self.assertTrue(own)
+		# the print preview of a readable Quotation: no title of the hidden card
+		answer = self.desk(
+			"sales_a",
+			"frappe.www.printview.get_html_and_style",
+			{"doc": "Quotation", "name": w.quotation_b, "print_format": "Standard"},
+		)
+		self.assertOk(answer)
+		self.assertNotIn(w.title_b, answer.text)
 
 	def test_dashboards_built_in_the_browser(self):
 		heatmap = {
