@@ -12,6 +12,9 @@ log). This module derives from them (through the ``permission_query_conditions``
 - its Version history, File attachments, Comments and Communications: listed and opened only
   where the record itself may be read (``attached_query`` / ``attached_permission``): a sealed
   bid's history and files are sealed with it.
+
+Frappe's generic doors that would reach past these rules (sub-selects in list arguments, joins,
+link search, counts, dashboards, likes, follows, file copies) are closed in ``crm_ext.doors``.
 """
 
 import frappe
