@@ -6,6 +6,7 @@ supplier_a the sealed tender and supplier_b's bid, purchase_user the sealed bids
 """
 
 import json
+import os
 
 import frappe
 
@@ -445,11 +446,30 @@ class TestAttached(DoorsTestCase):
 		self.assertEqual(row["is_private"], 1)
 		self.assertTrue(row["file_url"].startswith("/private/files/"))
 		self.assertFalse(frappe.db.exists("File", {"file_url": "/files/doors-public.txt"}))
+		self.assertFalse(os.path.exists(frappe.get_site_path("public", "files", "doors-public.txt")))
 		# and listed to nobody who cannot read the card
 		listed = self.assertOk(
 			self.get("sales_b", "/api/resource/File", {"fields": ["name"], "limit_page_length": 0})
 		)
 		self.assertNotIn(row["name"], json.dumps(listed))
+
+	def test_old_public_attachments_are_made_private_by_the_patch(self):
+		from crm_ext.patches.v1.private_attachments import execute
+
+		w = self.w
+		old = frappe.get_doc(
+			{"doctype": "File", "file_name": "doors-old-public.txt", "content": b"old", "is_private": 0}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value(
+			"File", old.name, {"attached_to_doctype": "Sales Lead", "attached_to_name": w.lead_b}
+		)
+		execute()
+		old.reload()
+		self.assertEqual(old.is_private, 1)
+		self.assertTrue(old.file_url.startswith("/private/files/"))
+		self.assertTrue(old.exists_on_disk())
+		frappe.delete_doc("File", old.name, ignore_permissions=True)
+		frappe.db.commit()
 
 	def test_comments_follows_and_mails_follow_the_card(self):
 		w = self.w

@@ -168,11 +168,11 @@ def remove() -> None:
 		("Comment", "reference_name", leads + tenders),
 		("ToDo", "reference_name", leads),
 		("Document Follow", "ref_docname", leads),
-		("File", "attached_to_name", leads),
 	):
 		frappe.db.delete(doctype, {column: ("in", names or [""])})
 	frappe.db.delete("Communication", {"sender": ("like", f"%@{DOMAIN}")})
-	frappe.db.delete("File", {"file_name": ("like", "doors-%")})
+	for name in frappe.get_all("File", filters={"file_name": ("like", "doors-%")}, pluck="name"):
+		frappe.delete_doc("File", name, force=True, ignore_permissions=True)  # and its file on disk
 	frappe.db.delete("Sales Request", {"email": ("like", f"%@{DOMAIN}")})
 	for name in leads:
 		frappe.delete_doc("Sales Lead", name, force=True, ignore_permissions=True)
