@@ -12,10 +12,13 @@ log). This module derives from them (through the ``permission_query_conditions``
 - its Version history, File attachments, Comments and Communications: listed and opened only
   where the record itself may be read (``attached_query`` / ``attached_permission``): a sealed
   bid's history and files are sealed with it.
+
+Frappe's generic doors that would reach past these rules (sub-selects in list arguments, joins,
+link search, counts, dashboards, likes, follows, file copies) are closed in ``crm_ext.doors``.
 """
 
 import frappe
-from frappe.model.db_query import DatabaseQuery
+from frappe.core.doctype.server_script.server_script_utils import get_server_script_map
 from frappe.utils.caching import site_cache
 
 MODULE = "CRM Ext"
@@ -64,6 +67,29 @@ def guarded_doctypes() -> list[str]:
 	return sorted(dt for dt, is_table in app_doctypes().items() if not is_table and dt in hooked)
 
 
+def bracketed(conditions) -> str:
+	"""SQL conditions ANDed, each in brackets. Frappe joins the conditions of several hooks with a
+	bare " and " (``DatabaseQuery.get_permission_query_conditions``, and ``build_match_conditions``
+	appends them to the role conditions the same way), so a hook returning an unbracketed
+	``a OR b`` makes the next hook's condition bind to ``b`` only. Frappe's own File condition is
+	such a chain: no later hook can narrow its first terms (``crm_ext.doors.files`` keeps the app's
+	attachments out of them instead). The app's own conditions are always bracketed."""
+	return " and ".join(f"({c})" for c in conditions if c)
+
+
+def permission_conditions(doctype: str, user: str) -> list[str]:
+	"""What every ``permission_query_conditions`` hook and permission-query Server Script of
+	``doctype`` answers for ``user`` (as ``DatabaseQuery`` asks them), one condition each."""
+	hooks = frappe.get_hooks("permission_query_conditions", {})
+	conditions = [
+		frappe.call(frappe.get_attr(method), user, doctype=doctype)
+		for method in hooks.get(doctype, []) + hooks.get("*", [])
+	]
+	if script := get_server_script_map().get("permission_query", {}).get(doctype):
+		conditions.append(frappe.get_doc("Server Script", script).get_permission_query_conditions(user))
+	return [c for c in conditions if c]
+
+
 def visible_condition(doctype: str, user: str) -> str:
 	"""SQL condition on ``tab<doctype>`` for the rows ``user`` may read: "" for all of them."""
 	if user == "Administrator":
@@ -71,7 +97,7 @@ def visible_condition(doctype: str, user: str) -> str:
 	permissions = frappe.permissions.get_role_permissions(frappe.get_meta(doctype), user=user)
 	if not (permissions.get("read") or permissions.get("select")):
 		return NOTHING
-	return DatabaseQuery(doctype, user=user).get_permission_query_conditions() or ""
+	return bracketed(permission_conditions(doctype, user))
 
 
 def records_in(doctype: str, column: str, user: str) -> str:
@@ -107,7 +133,7 @@ def attached_query(user: str | None = None, doctype: str | None = None) -> str:
 				f"(ifnull(`tab{doctype}`.`{doctype_column}`, '') != {frappe.db.escape(record_doctype)}"
 				f" or {condition})"
 			)
-	return " and ".join(parts)
+	return f"({' and '.join(parts)})" if parts else ""
 
 
 def attached_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):

@@ -42,9 +42,26 @@ additional_timeline_content = {
 # ---------------------
 jinja = {"methods": ["crm_ext.supply.tenders.get_tender_comparison"]}
 
+# Requests
+# --------
+# query arguments of every API call must be plain and stay on their doctype (crm_ext.doors)
+before_request = ["crm_ext.doors.guard.before_request"]
+
 # Document Events
 # ---------------
 doc_events = {
+	# files, comments, follows and e-mails of the app's records follow the record (crm_ext.doors)
+	"File": {
+		"before_insert": "crm_ext.doors.files.before_insert",
+		"validate": "crm_ext.doors.files.validate",
+	},
+	"Comment": {
+		"before_insert": "crm_ext.doors.attached.comment_before_insert",
+		"validate": "crm_ext.doors.attached.comment_validate",
+	},
+	"Document Follow": {
+		"validate": "crm_ext.doors.attached.follow_validate",
+	},
 	"ToDo": {
 		"validate": "crm_ext.sales.access.check_assignment",
 		"after_insert": "crm_ext.sales.assignment.on_todo_change",
@@ -54,6 +71,7 @@ doc_events = {
 		],
 	},
 	"Communication": {
+		"validate": "crm_ext.doors.attached.communication_validate",
 		"after_insert": "crm_ext.sales.first_contact.on_communication",
 	},
 	"Request for Quotation": {
@@ -178,10 +196,47 @@ has_permission = {
 	"Tender Log": "crm_ext.supply.access.log_has_permission",
 	"Interaction": "crm_ext.sales.access.interaction_has_permission",
 	"Version": "crm_ext.access.attached_permission",
-	"File": "crm_ext.access.attached_permission",
+	"File": ["crm_ext.access.attached_permission", "crm_ext.doors.files.file_permission"],
 	"Comment": "crm_ext.access.attached_permission",
 	"Communication": "crm_ext.access.attached_permission",
 }
+# Frappe's / ERPNext's generic methods with no row check: each override checks, then calls the
+# original (crm_ext.doors)
+override_whitelisted_methods = {
+	"frappe.client.get": "crm_ext.doors.records.get",
+	"frappe.client.get_count": "crm_ext.doors.counts.get_count",
+	"frappe.client.is_document_amended": "crm_ext.doors.records.is_document_amended",
+	"frappe.desk.reportview.get": "crm_ext.doors.lists.get",
+	"frappe.desk.reportview.get_list": "crm_ext.doors.lists.get_list",
+	"frappe.desk.listview.get_group_by_count": "crm_ext.doors.counts.get_group_by_count",
+	"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count": "crm_ext.doors.counts.get_workflow_state_count",
+	"frappe.desk.notifications.get_open_count": "crm_ext.doors.counts.get_open_count",
+	"frappe.desk.search.search_widget": "crm_ext.doors.search.search_widget",
+	"frappe.desk.search.search_link": "crm_ext.doors.search.search_link",
+	"frappe.desk.search.get_link_title": "crm_ext.doors.search.get_link_title",
+	"frappe.desk.treeview.get_all_nodes": "crm_ext.doors.search.get_all_nodes",
+	"frappe.desk.form.load.getdoc": "crm_ext.doors.search.getdoc",
+	"frappe.www.printview.get_html_and_style": "crm_ext.doors.search.get_html_and_style",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "crm_ext.doors.dashboards.get",
+	"frappe.desk.doctype.number_card.number_card.get_result": "crm_ext.doors.dashboards.get_result",
+	"frappe.desk.doctype.number_card.number_card.get_percentage_difference": "crm_ext.doors.dashboards.get_percentage_difference",
+	"frappe.desk.form.utils.get_next": "crm_ext.doors.records.get_next",
+	"frappe.desk.form.linked_with.get_submitted_linked_docs": "crm_ext.doors.records.get_submitted_linked_docs",
+	"frappe.desk.doctype.tag.tag.get_tagged_docs": "crm_ext.doors.records.get_tagged_docs",
+	"frappe.desk.like.toggle_like": "crm_ext.doors.records.toggle_like",
+	"frappe.desk.form.document_follow.get_follow_users": "crm_ext.doors.records.get_follow_users",
+	"frappe.model.document.unlock_document": "crm_ext.doors.records.unlock_document",
+	"frappe.desk.form.assign_to.remove": "crm_ext.doors.records.remove",
+	"frappe.desk.form.assign_to.close": "crm_ext.doors.records.close",
+	"frappe.desk.form.assign_to.remove_multiple": "crm_ext.doors.records.remove_multiple",
+	"frappe.email.relink": "crm_ext.doors.records.relink",
+	"frappe.core.doctype.communication.email.make": "crm_ext.doors.records.make",
+	"frappe.templates.includes.comments.comments.add_comment": "crm_ext.doors.records.add_comment",
+	"frappe.realtime.can_subscribe_doctype": "crm_ext.doors.realtime.can_subscribe_doctype",
+	"erpnext.crm.utils.get_open_activities": "crm_ext.doors.records.get_open_activities",
+	"erpnext.controllers.queries.get_filtered_child_rows": "crm_ext.doors.records.get_filtered_child_rows",
+}
+
 has_website_permission = {
 	"Supplier Qualification": "crm_ext.supply.access.qualification_website_permission",
 	"Tender Bid": "crm_ext.supply.access.bid_website_permission",

@@ -49,6 +49,8 @@ PATH_HOOKS = {
 	"filters_config",
 	"ignore_links_on_delete_resolver",
 	"override_doctype_dashboards",
+	"before_request",
+	"after_request",
 }
 # hooks whose dict keys are doctype names
 DOCTYPE_KEYED_HOOKS = {

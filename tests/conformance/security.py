@@ -12,6 +12,10 @@
   ``crm_ext.access.child_query`` (its rows follow its parent's row rule when listed on their own).
 - Every ``has_permission`` hook of an app doctype answers True or False on every path: Frappe v16
   denies on None.
+- No field of a doctype with row rules (one named in ``permission_query_conditions`` or
+  ``has_permission``), or of a child table of one, is ``in_global_search``: Frappe's global search
+  answers from its own index with no row rule, so such a field leaks as soon as the doctype is
+  added to Global Search Settings.
 """
 
 import ast
@@ -162,6 +166,32 @@ def check_security(app_root: Path, doctypes: dict) -> list[Problem]:
 					)
 	problems += check_child_hooks(app_root, doctypes)
 	problems += check_has_permission_answers(app_root, doctypes)
+	problems += check_global_search(app_root, doctypes)
+	return problems
+
+
+def check_global_search(app_root: Path, doctypes: dict) -> list[Problem]:
+	hooks, _problems = read_hooks(app_root / "crm_ext" / "hooks.py")
+	ruled = set(hooks.get("permission_query_conditions") or {}) | set(hooks.get("has_permission") or {})
+	guarded = {name for name, doc in doctypes.items() if name in ruled and not doc.get("istable")}
+	children = {
+		df.get("options")
+		for name in guarded
+		for df in doctypes[name].get("fields") or []
+		if df.get("fieldtype") in TABLE_TYPES
+	}
+	problems = []
+	for name in sorted(guarded | (children & set(doctypes))):
+		doc = doctypes[name]
+		searched = [df["fieldname"] for df in doc.get("fields") or [] if df.get("in_global_search")]
+		if searched:
+			problems.append(
+				Problem(
+					doc["__path"],
+					f"{name!r} has row rules: global search would show {searched} to every user; "
+					"remove in_global_search from them.",
+				)
+			)
 	return problems
 
 

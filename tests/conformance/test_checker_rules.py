@@ -308,3 +308,10 @@ def test_has_permission_hook_must_answer_on_every_path(app):
 		"def widget_has_permission(doc, ptype=None, user=None):\n\treturn None\n"
 	)
 	assert "v16" in only_problem(app, "widget_has_permission")
+
+
+def test_no_global_search_on_a_doctype_with_row_rules(app):
+	doc = widget_json()
+	doc["fields"][0]["in_global_search"] = 1
+	set_widget(app, doc)
+	assert "in_global_search" in only_problem(app, "'Widget'", "title")
