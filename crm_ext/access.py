@@ -21,6 +21,8 @@ import frappe
 from frappe.core.doctype.server_script.server_script_utils import get_server_script_map
 from frappe.utils.caching import site_cache
 
+from crm_ext.utils.compat import FRAPPE_MAJOR
+
 MODULE = "CRM Ext"
 NOTHING = "1 = 0"
 # doctype -> (column naming the record's doctype, column naming the record)
@@ -36,7 +38,7 @@ def no_objection():
 	"""What a ``has_permission`` hook on another app's doctype returns to leave the decision to the
 	others: None on Frappe v15 (there the first non-None answer decides), True from v16 on (there
 	every hook must allow and None denies)."""
-	return None if int(frappe.__version__.split(".")[0]) < 16 else True
+	return None if FRAPPE_MAJOR < 16 else True
 
 
 @site_cache(maxsize=1)

@@ -10,6 +10,17 @@ required_apps = ["frappe/erpnext"]
 
 export_python_type_annotations = True
 
+# the app's tile on the desk's Apps screen (v16 reaches a workspace only from there)
+add_to_apps_screen = [
+	{
+		"name": "crm_ext",
+		"logo": "/assets/crm_ext/images/crm_ext.svg",
+		"title": "CRM Ext",
+		"route": "/app/crm-ext",
+		"has_permission": "crm_ext.setup.roles.may_open_app",
+	}
+]
+
 # Installation
 # ------------
 after_install = ["crm_ext.setup.install.after_install", "crm_ext.supply.constraints.ensure_constraints"]

@@ -21,12 +21,13 @@ from frappe.workflow.doctype.workflow import workflow
 
 from crm_ext.doors.common import is_sensitive, sees_every_record
 from crm_ext.doors.guard import check_arguments
+from crm_ext.utils.compat import count_field
 
 
 @frappe.whitelist()
 def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = False) -> int:
 	rows = frappe.get_list(
-		doctype, filters=frappe.utils.get_safe_filters(filters), fields=["count(*) as total"]
+		doctype, filters=frappe.utils.get_safe_filters(filters), fields=[count_field("total")]
 	)
 	return rows[0].total if rows else 0
 
@@ -78,7 +79,7 @@ def get_workflow_state_count(doctype: str, workflow_state_field: str, states) ->
 		return None
 	rows = frappe.get_list(
 		doctype,
-		fields=[workflow_state_field, "count(*) as count"],
+		fields=[workflow_state_field, count_field("count")],
 		filters={workflow_state_field: ["not in", frappe.parse_json(states)]},
 		group_by=workflow_state_field,
 	)

@@ -27,3 +27,24 @@ ROLES = [
 		"description": "API user of site forms, telephony and messengers: may only submit Sales Requests.",
 	},
 ]
+
+# Desk roles that work in the app (its tile on the Apps screen shows for them)
+APP_USERS = frozenset(
+	{
+		"System Manager",
+		"CRM Manager",
+		"Sales Manager",
+		"Sales User",
+		"Purchase Manager",
+		"Purchase User",
+		"Accounts Manager",
+		"Accounts User",
+	}
+)
+
+
+def may_open_app() -> bool:
+	"""``has_permission`` of the app's tile on the desk's Apps screen."""
+	import frappe
+
+	return frappe.session.user == "Administrator" or bool(APP_USERS & set(frappe.get_roles()))
