@@ -10,6 +10,8 @@ import json
 import frappe
 from frappe import _
 
+from crm_ext.utils.documents import procedure
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_FILENAME = 140
 
@@ -76,5 +78,6 @@ def attach_private_file(doc, filename: str, filedata: str) -> str:
 		}
 	)
 	file.flags.ignore_permissions = True  # the caller checked its right on ``doc``
-	file.save()
+	with procedure():  # and Frappe's attachment comment on ``doc`` is the procedure's too
+		file.save()
 	return file.file_url
