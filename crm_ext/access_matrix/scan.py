@@ -31,11 +31,25 @@ def _decorator(node: ast.FunctionDef) -> ast.expr | None:
 	return None
 
 
-def _keyword(deco: ast.expr, name: str):
+def _constants(tree: ast.Module) -> dict[str, object]:
+	"""Module-level NAME = <literal> assignments (a decorator may say ``methods=POST``)."""
+	found = {}
+	for node in tree.body:
+		if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+			try:
+				found[node.targets[0].id] = ast.literal_eval(node.value)
+			except ValueError:
+				continue
+	return found
+
+
+def _keyword(deco: ast.expr, name: str, constants: dict):
 	if not isinstance(deco, ast.Call):
 		return None
 	for keyword in deco.keywords:
 		if keyword.arg == name:
+			if isinstance(keyword.value, ast.Name) and keyword.value.id in constants:
+				return constants[keyword.value.id]
 			return ast.literal_eval(keyword.value)
 	return None
 
@@ -48,6 +62,7 @@ def whitelisted_methods(app: Path = APP) -> list[Whitelisted]:
 			continue
 		module = ".".join(rel.with_suffix("").parts)
 		tree = ast.parse(path.read_text())
+		constants = _constants(tree)
 		# module functions, and methods of controllers (called through run_doc_method)
 		functions = [(module, n) for n in tree.body if isinstance(n, ast.FunctionDef)]
 		for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
@@ -56,13 +71,26 @@ def whitelisted_methods(app: Path = APP) -> list[Whitelisted]:
 			deco = _decorator(node)
 			if deco is None:
 				continue
-			methods = _keyword(deco, "methods")
+			methods = _keyword(deco, "methods", constants)
 			found.append(
 				Whitelisted(
 					path=f"{owner}.{node.name}",
 					verbs=frozenset(m.upper() for m in methods) if methods else ALL_VERBS,
-					allow_guest=bool(_keyword(deco, "allow_guest")),
+					allow_guest=bool(_keyword(deco, "allow_guest", constants)),
 					source=f"{rel}:{node.lineno}",
 				)
 			)
 	return found
+
+
+def overrides(app: Path = APP) -> dict[str, str]:
+	"""``override_whitelisted_methods`` of hooks.py: {Frappe's method: the app's replacement}. The
+	replacements keep Frappe's callers and verbs; what they answer is asked by the doctype matrix."""
+	tree = ast.parse((app / "hooks.py").read_text())
+	for node in tree.body:
+		if (
+			isinstance(node, ast.Assign)
+			and getattr(node.targets[0], "id", None) == "override_whitelisted_methods"
+		):
+			return ast.literal_eval(node.value)
+	return {}
