@@ -61,6 +61,7 @@ before_request = ["crm_ext.doors.guard.before_request"]
 # Document Events
 # ---------------
 doc_events = {
+	"Kanban Board": {"on_trash": "crm_ext.sales.pipeline.forget_kanban_board"},
 	# files, comments, follows and e-mails of the app's records follow the record (crm_ext.doors)
 	"File": {
 		"before_insert": "crm_ext.doors.files.before_insert",

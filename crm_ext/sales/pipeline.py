@@ -121,6 +121,14 @@ def sync_kanban_board(pipeline: str) -> str:
 	return board.name
 
 
+def forget_kanban_board(board, method: str | None = None) -> None:
+	"""Kanban Board ``on_trash``: the pipeline no longer names a board that is gone (its next save
+	makes a new one), or no one could save the pipeline again."""
+	frappe.db.set_value(
+		"Sales Pipeline", {"kanban_board": board.name}, "kanban_board", None, update_modified=False
+	)
+
+
 def _kanban_board_name(pipeline: str) -> str:
 	name = _("{0} Pipeline").format(pipeline)
 	return (
