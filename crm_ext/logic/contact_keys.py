@@ -79,7 +79,7 @@ def normalize_phone(raw: str, default_region: str | None = None) -> str:
 		if not text.startswith("+") and not region:
 			raise InvalidContactValue(
 				_(
-					"Phone number {0} has no country code: write it as +<country code> <number> "
+					"Phone number {0} has no country code: write it as +[country code] [number] "
 					"or set a Default Phone Country in CRM Ext Settings."
 				),
 				text,

@@ -334,7 +334,7 @@ def render_digest(cards: list[dict], tasks: list[dict]) -> str:
 				frappe.utils.get_link_to_form("ToDo", t.name, frappe.utils.format_date(t.date)),
 				frappe.utils.escape_html(strip_html(t.description or "")[:140]),
 				frappe.utils.escape_html(t.reference_name or ""),
-				_(" (carried over {0}x)").format(t.crm_carried_over) if t.crm_carried_over else "",
+				" " + _("(carried over {0}x)").format(t.crm_carried_over) if t.crm_carried_over else "",
 			)
 			for t in tasks
 		)

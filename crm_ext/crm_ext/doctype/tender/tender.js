@@ -69,7 +69,7 @@ frappe.ui.form.on("Tender", {
 		frappe.call({ method: TENDER_API + "get_comparison", args: { name: frm.doc.name } }).then((r) => {
 			const m = r.message;
 			const esc = frappe.utils.escape_html;
-			let html = `<table class="table table-bordered table-sm"><thead><tr><th>${__("Line")}</th><th>${__("Qty")}</th>`;
+			let html = `<table class="table table-bordered table-sm"><thead><tr><th>${__("Line", null, "Tender")}</th><th>${__("Qty")}</th>`;
 			m.suppliers.forEach((s) => (html += `<th>${esc(s)}</th>`));
 			html += "</tr></thead><tbody>";
 			m.lines.forEach((line) => {
