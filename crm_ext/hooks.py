@@ -75,7 +75,7 @@ doc_events = {
 		"validate": "crm_ext.doors.attached.follow_validate",
 	},
 	"ToDo": {
-		"validate": "crm_ext.sales.access.check_assignment",
+		"validate": ["crm_ext.sales.access.check_assignment", "crm_ext.sales.follow_ups.keep_planned_date"],
 		"after_insert": "crm_ext.sales.assignment.on_todo_change",
 		"on_update": [
 			"crm_ext.sales.assignment.on_todo_change",
