@@ -25,7 +25,7 @@ add_to_apps_screen = [
 # ------------
 after_install = ["crm_ext.setup.install.after_install", "crm_ext.supply.constraints.ensure_constraints"]
 after_migrate = ["crm_ext.setup.install.after_migrate", "crm_ext.supply.constraints.ensure_constraints"]
-before_uninstall = "crm_ext.setup.install.before_uninstall"
+before_uninstall = "crm_ext.setup.uninstall.before_uninstall"
 
 # Testing
 # -------
@@ -57,6 +57,8 @@ jinja = {"methods": ["crm_ext.supply.tenders.get_tender_comparison"]}
 # --------
 # query arguments of every API call must be plain and stay on their doctype (crm_ext.doors)
 before_request = ["crm_ext.doors.guard.before_request"]
+# a campaign link to the contact form keeps its utm_* through Frappe's redirect to the form
+after_request = ["crm_ext.sales.campaign_links.keep_campaign_on_redirect"]
 
 # Document Events
 # ---------------

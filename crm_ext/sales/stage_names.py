@@ -31,7 +31,7 @@ def stage_title(name: str | None) -> str:
 def send_link_titles(titles: dict[str, str]) -> None:
 	"""Send ``titles`` with the response as Frappe's link titles of Pipeline Stage (the desk's
 	``frappe._link_titles``, read by the Link formatter of reports, lists and forms)."""
-	if not titles or not getattr(frappe.local, "response", None):
+	if not titles or getattr(frappe.local, "response", None) is None:
 		return
 	sent = frappe.local.response.setdefault("_link_titles", {})
 	sent.update({f"{STAGE}::{name}": title for name, title in titles.items()})
