@@ -55,7 +55,7 @@ class TestInstall(IntegrationTestCase):
 			for dt, fieldname in declared_custom_fields():
 				frappe.clear_cache(doctype=dt)
 				self.assertFalse(frappe.get_meta(dt).has_field(fieldname))
-				self.assertNotIn(fieldname, frappe.db.get_table_columns(dt))
+				self.assertNotIn(fieldname, [row[0] for row in frappe.db.describe(dt)])
 			for spec in ROLES:
 				self.assertFalse(frappe.db.exists("Role", spec["role_name"]))
 			self.assertFalse(frappe.db.exists("Singles", {"doctype": "CRM Ext Settings"}))
