@@ -37,6 +37,7 @@ from crm_ext.supply.eligibility import (
 	is_supplier_qualified,
 	qualification_records,
 	supplier_eligibility,
+	tender_line_standings,
 )
 from crm_ext.utils import throw
 from crm_ext.utils.documents import as_procedure
@@ -509,15 +510,44 @@ def set_evaluations(tender, matrix, bids, basis, quals) -> None:
 
 
 def line_awards(tender, matrix, quals) -> dict:
+	"""The award of each line among the suppliers eligible for it (``crm_ext.logic.tender.award``);
+	tells the buyer once which offers were left out and why."""
+	standings, notes = tender_line_standings(tender, list(matrix.suppliers))
+	show_award_notes(tender, matrix, notes)
 	if tender.award_method == "Whole Tender":
-		whole = award_whole_tender(matrix, weights(tender), quals, method="best_score")
+		whole = award_whole_tender(matrix, weights(tender), quals, "best_score", standings)
 		if whole is None:
 			frappe.throw(
-				_("No bid offers every line for the requested quantity: award per line instead."),
+				_(
+					"No bid from a supplier eligible for every line offers every line for the requested quantity: award per line instead."
+				),
 				title=_("No Complete Bid"),
 			)
 		return dict(whole.lines)
-	return award_per_line(matrix, weights(tender), quals)
+	return award_per_line(matrix, weights(tender), quals, standings)
+
+
+def show_award_notes(tender, matrix, notes: list[tuple[str, str, str]]) -> None:
+	"""One message listing the offers the award rules set aside (only offers, not silent bidders)."""
+	rows = {row.name: row for row in tender.items}
+	lines = [
+		_("Line {0} ({1}): {2}").format(
+			rows[line_id].idx, rows[line_id].item_code or rows[line_id].description or "", reason
+		)
+		for line_id, supplier, reason in notes
+		if matrix.cell(line_id, supplier).offered
+	]
+	if lines:
+		frappe.msgprint(
+			_(
+				"Offers from suppliers not eligible for a line do not compete for it; a supplier not qualified for the line's category gets it only when no qualified supplier offered it."
+			)
+			+ "<ul>"
+			+ "".join(f"<li>{frappe.utils.escape_html(line)}</li>" for line in lines)
+			+ "</ul>",
+			title=_("Award Rules"),
+			indicator="orange",
+		)
 
 
 def set_awards(tender, matrix, bids, quals) -> None:
