@@ -191,21 +191,25 @@ def test_a_lines_award_depends_on_that_line_only(case, w, data):
 	assert before == after
 
 
-prices = st.decimals(min_value=Decimal("1"), max_value=Decimal("1000"), places=2)
-days = st.integers(0, 120)
-
-
-@given(prices, prices, days, days, st.integers(0, 100), st.integers(0, 100))
-def test_the_dearer_offer_never_wins_on_a_smaller_delivery_advantage(p1, p2, d1, d2, wp, wd):
+@given(
+	st.decimals(min_value=Decimal("1"), max_value=Decimal("1000"), places=2),
+	st.integers(0, 120),
+	st.integers(1, 120),
+	st.decimals(min_value=Decimal("0"), max_value=Decimal("2"), places=3),
+	st.integers(0, 100),
+	st.integers(0, 100),
+)
+def test_the_dearer_offer_never_wins_on_a_smaller_delivery_advantage(
+	cheap, dear_days, slower_by, extra, wd, more
+):
 	"""Between two equally qualified offers, with the price weighing at least as much as the
 	delivery time, the dearer one never wins when its price excess (dearer / cheaper) is at least
 	its delivery advantage ((scale + slower days) / (scale + faster days))."""
-	assume(wp + wd > 0 and wp >= wd)
-	(cheap, cheap_days), (dear, dear_days) = sorted([(p1, d1), (p2, d2)])
-	assume(dear > cheap and dear_days < cheap_days)
-	price_excess = dear / cheap
-	delivery_advantage = Decimal(DELIVERY_SCALE_DAYS + cheap_days) / Decimal(DELIVERY_SCALE_DAYS + dear_days)
-	assume(price_excess >= delivery_advantage)
+	cheap_days = dear_days + slower_by
+	wp = wd + more
+	assume(wp > 0)
+	advantage = Decimal(DELIVERY_SCALE_DAYS + cheap_days) / Decimal(DELIVERY_SCALE_DAYS + dear_days)
+	dear = (cheap * advantage * (1 + extra)).quantize(Decimal("0.0001"), rounding="ROUND_CEILING")
 	standings = {"STEEL": {"CHEAP": LineStanding(True, 50), "DEAR": LineStanding(True, 50)}}
 	m = steel_matrix([one_line_bid("DEAR", dear, dear_days, 0), one_line_bid("CHEAP", cheap, cheap_days, 1)])
 	award = award_per_line(m, Weights(wp, wd, 0), standings=standings)["STEEL"]
