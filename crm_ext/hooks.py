@@ -51,7 +51,14 @@ additional_timeline_content = {
 }
 # Jinja (print formats)
 # ---------------------
-jinja = {"methods": ["crm_ext.supply.tenders.get_tender_comparison"]}
+jinja = {
+	"methods": [
+		"crm_ext.supply.tenders.get_tender_comparison",
+		"crm_ext.supply.formatting.format_deadline",
+		"crm_ext.supply.formatting.format_qty",
+		"crm_ext.supply.formatting.format_money",
+	]
+}
 
 # Requests
 # --------
@@ -154,6 +161,7 @@ scheduler_events = {
 		"*/5 * * * *": [
 			"crm_ext.sales.first_contact.check_first_contact",
 			"crm_ext.supply.tenders.close_expired",
+			"crm_ext.supply.tender_notifications.send_waiting",
 		],
 		# each morning: carry unfinished follow-ups over, escalate, send the digests
 		"30 6 * * *": ["crm_ext.sales.follow_ups.daily"],
@@ -192,6 +200,7 @@ permission_query_conditions = {
 	"Tender Evaluation": "crm_ext.access.child_query",
 	"Tender Incoterm": "crm_ext.access.child_query",
 	"Tender Item": "crm_ext.access.child_query",
+	"Tender Notification": "crm_ext.access.child_query",
 	"Tender Question": "crm_ext.access.child_query",
 	"Tender Supplier": "crm_ext.access.child_query",
 	# history, files and comments of a record follow the record

@@ -83,6 +83,7 @@ ROWS = {
 			("tender_currency", "Tender Currency"),
 			("tender_incoterm", "Tender Incoterm"),
 			("tender_question", "Tender Question"),
+			("tender_notification", "Tender Notification"),
 		)
 	},
 	"evaluation": ("Tender Evaluation", "tender_opened"),
