@@ -283,6 +283,9 @@ METHODS = {
 			"summary": "_AM",
 		},
 	),
+	"crm_ext.sales.kanban.stage_entry": Call(
+		"GET", CARD_WRITERS_A, {"sales_lead": "@lead_a", "stage": "@stage_quote"}
+	),
 	"crm_ext.sales.merge.merge_leads": Call(
 		"POST", {"sales_manager"}, {"source": "@lead_a", "target": "@lead_a"}
 	),
