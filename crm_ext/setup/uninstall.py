@@ -173,8 +173,8 @@ def check_links_into_the_app() -> list[dict]:
 	if links and not confirmed(links):
 		frappe.throw(
 			_(
-				"crm_ext was not uninstalled: these fields of other doctypes point at its doctypes, and every save of their documents would fail without them:<br>{0}<br>Remove or change them (Customize Form), or confirm at the terminal, or run the uninstall with {1}=1 to remove them with the values they hold."
-			).format(describe(links).replace("\n", "<br>"), FORCE_VARIABLE),
+				"crm_ext was not uninstalled: these fields of other doctypes point at its doctypes, and every save of their documents would fail without them: {0} Remove or change them (Customize Form), or confirm at the terminal, or run the uninstall with {1}=1 to remove them with the values they hold."
+			).format("<br>" + describe(links).replace("\n", "<br>") + "<br>", FORCE_VARIABLE),
 			title=_("Fields Point at crm_ext"),
 		)
 	return links
