@@ -7,9 +7,12 @@ import io
 import frappe
 from babel.messages.mofile import read_mo, write_mo
 from frappe.gettext.translate import get_catalog, get_locales
-from frappe.translate import get_translations_from_csv
+from frappe.translate import get_translations_from_csv, print_language
 
-from crm_ext.testing import CRMTestCase
+from crm_ext.crm_ext.doctype.tender.test_tender import SUPPLIERS, ensure_supplier, make_tender
+from crm_ext.supply import tenders
+from crm_ext.supply.test_tender_ux import remove_outgoing_accounts, restore_config
+from crm_ext.testing import CRMTestCase, make_user
 
 LANGS = ("ru", "uk")
 
@@ -54,3 +57,53 @@ class TestLanguages(CRMTestCase):
 				frappe.translate.get_messages_for_boot().get("Tender Notification"), notification
 			)
 			self.assertEqual(frappe.render_template('{{ _("Your rank: {0}").format(3) }}', {}), rank)
+
+
+class TestSupplierEmailLanguage(CRMTestCase):
+	"""A buyer reading Russian publishes a tender: each supplier is written to in its own language."""
+
+	def setUp(self):
+		super().setUp()
+		self.addCleanup(restore_config, remove_outgoing_accounts())
+		users = [make_user(f"tender-{c}@example.com", "Supplier", user_type="Website User") for c in "abc"]
+		for supplier, user in zip(SUPPLIERS, users, strict=True):
+			ensure_supplier(supplier, user)
+		self.buyer = make_user("ux-buyer@example.com", "Purchase Manager", "Purchase User")
+		frappe.db.set_single_value("CRM Ext Settings", "tender_qualification_check", "Off")
+
+	def tearDown(self):
+		frappe.local.lang = "en"
+		super().tearDown()
+
+	def portal_users(self, supplier: str) -> list[str]:
+		return frappe.get_all(
+			"Portal User", filters={"parenttype": "Supplier", "parent": supplier}, pluck="user"
+		)
+
+	def test_invitations_are_written_in_each_suppliers_language(self):
+		a, b, c = SUPPLIERS
+		frappe.db.set_value("Supplier", a, "language", "uk")  # Print Language
+		frappe.db.set_value("Supplier", (b, c), "language", None)
+		for user in self.portal_users(b):
+			frappe.db.set_value("User", user, "language", "ru")
+		for user in self.portal_users(c):
+			frappe.db.set_value("User", user, "language", None)
+		tender = make_tender(title="Wind parts", suppliers=[{"supplier": s} for s in SUPPLIERS])
+		frappe.local.lang = "ru"
+		frappe.local.message_log = []
+		frappe.set_user(self.buyer)
+		tenders.publish(tender.name)
+		frappe.set_user("Administrator")
+		with print_language(frappe.db.get_default("lang") or "en"):
+			site_language = frappe._("Invitation to tender: {0}").format("Wind parts")
+		subjects = {row.supplier: row.subject for row in frappe.get_doc("Tender", tender.name).notifications}
+		self.assertEqual(
+			subjects,
+			{
+				a: "Запрошення на тендер: Wind parts",
+				b: "Приглашение на тендер: Wind parts",
+				c: site_language,
+			},
+		)
+		self.assertEqual(frappe.local.lang, "ru")  # the buyer's language is back
+		self.assertIn("опубликован", frappe.local.message_log[0]["message"])

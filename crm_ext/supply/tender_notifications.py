@@ -34,6 +34,22 @@ def has_outgoing_account() -> bool:
 	return bool(EmailAccount.find_outgoing(match_by_doctype="Tender"))
 
 
+def supplier_language(supplier: str) -> str:
+	"""The language the supplier's e-mails are written in: its Print Language, else the first of its
+	portal users' languages, else the site's (never the buyer's, who only sends them)."""
+	language = frappe.db.get_value("Supplier", supplier, "language")
+	if not language:
+		users = frappe.get_all(
+			"Portal User",
+			filters={"parenttype": "Supplier", "parent": supplier},
+			pluck="user",
+			order_by="idx asc",
+		)
+		languages = (frappe.db.get_value("User", user, "language") for user in users)
+		language = next((lang for lang in languages if lang), None)
+	return language or frappe.db.get_default("lang") or "en"
+
+
 def supplier_emails(supplier: str) -> list[str]:
 	"""The supplier's portal users and its e-mail address."""
 	users = frappe.get_all(

@@ -7,11 +7,13 @@ names the right it needs at its top (``crm_ext.supply.access.require_*``: procur
 the opening for anything showing prices); the actions that change state take POST only.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Sum
+from frappe.translate import print_language
 from frappe.utils import add_days, cint, flt, get_datetime, getdate, now_datetime, nowdate
 
 from crm_ext.logic import eligibility as eligibility_rules
@@ -178,8 +180,8 @@ def publish(name: str) -> str:
 	rows = [
 		notify_supplier(
 			supplier,
-			_("Invitation to tender: {0}").format(tender.title),
-			_(
+			lambda: _("Invitation to tender: {0}").format(tender.title),
+			lambda: _(
 				"You are invited to bid on tender {0} ({1}). Bids are accepted until {2}. "
 				"Open it on the supplier portal: {3}"
 			).format(
@@ -224,10 +226,13 @@ def suppliers_to_notify(tender) -> list[str]:
 	return list(dict.fromkeys(suppliers))
 
 
-def notify_supplier(supplier: str, subject: str, message: str, tender, kind: str):
+def notify_supplier(supplier: str, subject: Callable[[], str], message: Callable[[], str], tender, kind: str):
 	"""Queue an e-mail to the supplier (sent by the scheduler, never inside the request), or keep it
-	on the tender until it can be sent (``crm_ext.supply.tender_notifications``). Returns its row."""
-	return notices.notify(tender, supplier, kind, subject, message)
+	on the tender until it can be sent (``crm_ext.supply.tender_notifications``). Returns its row.
+	``subject`` and ``message`` are written in the supplier's language, not the buyer's."""
+	with print_language(notices.supplier_language(supplier)):
+		subject_text, message_text = subject(), message()
+	return notices.notify(tender, supplier, kind, subject_text, message_text)
 
 
 def portal_url(name: str) -> str:
@@ -250,8 +255,8 @@ def extend_deadline(name: str, new_deadline: str) -> str:
 	rows = [
 		notify_supplier(
 			supplier,
-			_("Tender {0}: deadline extended").format(tender.title),
-			_("The deadline of tender {0} ({1}) moved from {2} to {3}.").format(
+			lambda: _("Tender {0}: deadline extended").format(tender.title),
+			lambda: _("The deadline of tender {0} ({1}) moved from {2} to {3}.").format(
 				tender.name,
 				tender.title,
 				format_deadline(old, local=False),
@@ -747,8 +752,8 @@ def mark_bids(tender, bids, winners: set[str]) -> None:
 		rows.append(
 			notify_supplier(
 				bid.supplier,
-				_("Tender {0}: result").format(tender.title),
-				(
+				lambda: _("Tender {0}: result").format(tender.title),
+				lambda bid=bid, won=won: (
 					_("Your bid {0} on tender {1} ({2}) was awarded. A purchase order follows.")
 					if won
 					else _("Your bid {0} on tender {1} ({2}) was not awarded. Thank you for bidding.")
