@@ -12,6 +12,7 @@ from frappe.desk.doctype.notification_log.notification_log import enqueue_create
 from frappe.query_builder import DocType
 from frappe.utils import get_url_to_form, now_datetime
 
+from crm_ext.utils.languages import in_language_of
 from crm_ext.utils.user_time import format_user_datetime
 
 BATCH = 500
@@ -46,9 +47,13 @@ def check_first_contact():
 def notify_late_first_contact(row, head_of_sales: str | None):
 	"""Tell the rep and the head of sales, each with the due time in their own time zone."""
 	for user in sorted({u for u in (row.lead_owner, head_of_sales) if u}):
-		subject = _("Sales Lead {0} was not contacted in time (due {1})").format(
-			row.title or row.name, format_user_datetime(row.first_contact_due, user)
-		)
+		with in_language_of(user):
+			subject = _("Sales Lead {0} was not contacted in time (due {1})").format(
+				row.title or row.name, format_user_datetime(row.first_contact_due, user)
+			)
+			content = _("Open the card and contact the client now: {0}").format(
+				get_url_to_form("Sales Lead", row.name)
+			)
 		enqueue_create_notification(
 			[user],
 			{
@@ -56,9 +61,7 @@ def notify_late_first_contact(row, head_of_sales: str | None):
 				"document_type": "Sales Lead",
 				"document_name": row.name,
 				"subject": subject,
-				"email_content": _("Open the card and contact the client now: {0}").format(
-					get_url_to_form("Sales Lead", row.name)
-				),
+				"email_content": content,
 			},
 		)
 

@@ -20,6 +20,7 @@ from frappe.utils import get_url_to_form, getdate, strip_html, today
 
 from crm_ext.logic.follow_ups import MISSING, OK, OVERDUE, OpenFollowUp, next_step_state, plan_roll_over
 from crm_ext.utils.calendar import working_calendar
+from crm_ext.utils.languages import in_language_of
 
 EVENT_MINUTES = 30
 BATCH = 1000
@@ -266,11 +267,13 @@ def roll_over_follow_ups(day: date | None = None) -> int:
 def notify_escalation(row, head_of_sales: str | None):
 	if not head_of_sales:
 		return
-	subject = _("Follow-up of {0} is overdue since {1}: {2}").format(
-		frappe.utils.get_fullname(row.allocated_to),
-		frappe.utils.format_date(row.crm_original_date or row.date),
-		strip_html(row.description or "")[:140],
-	)
+	with in_language_of(head_of_sales):
+		subject = _("Follow-up of {0} is overdue since {1}: {2}").format(
+			frappe.utils.get_fullname(row.allocated_to),
+			frappe.utils.format_date(row.crm_original_date or row.date),
+			strip_html(row.description or "")[:140],
+		)
+		content = _("Open the task: {0}").format(get_url_to_form("ToDo", row.name))
 	enqueue_create_notification(
 		[head_of_sales],
 		{
@@ -278,7 +281,7 @@ def notify_escalation(row, head_of_sales: str | None):
 			"document_type": row.reference_type or "ToDo",
 			"document_name": row.reference_name or row.name,
 			"subject": subject,
-			"email_content": _("Open the task: {0}").format(get_url_to_form("ToDo", row.name)),
+			"email_content": content,
 		},
 	)
 
@@ -391,13 +394,15 @@ def send_follow_up_digests(day: date | None = None) -> dict[str, int]:
 			per_user.setdefault(t.allocated_to, ([], []))[1].append(t)
 	sent = {}
 	for user, (user_cards, user_tasks) in per_user.items():
-		send_digest(
-			user, _("Your follow-ups for {0}").format(frappe.utils.format_date(day)), user_cards, user_tasks
-		)
+		with in_language_of(user):
+			subject = _("Your follow-ups for {0}").format(frappe.utils.format_date(day))
+			send_digest(user, subject, user_cards, user_tasks)
 		sent[user] = len(user_cards) + len(user_tasks)
 	head = settings.head_of_sales
 	if head and (cards or tasks):
-		send_digest(head, _("Team follow-ups for {0}").format(frappe.utils.format_date(day)), cards, tasks)
+		with in_language_of(head):
+			subject = _("Team follow-ups for {0}").format(frappe.utils.format_date(day))
+			send_digest(head, subject, cards, tasks)
 		sent[head] = sent.get(head, 0) + len(cards) + len(tasks)
 	return sent
 

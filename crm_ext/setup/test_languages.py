@@ -10,6 +10,7 @@ from frappe.gettext.translate import get_catalog, get_locales
 from frappe.translate import get_translations_from_csv, print_language
 
 from crm_ext.crm_ext.doctype.tender.test_tender import SUPPLIERS, ensure_supplier, make_tender
+from crm_ext.sales.first_contact import notify_late_first_contact
 from crm_ext.supply import tenders
 from crm_ext.supply.test_tender_ux import remove_outgoing_accounts, restore_config
 from crm_ext.testing import CRMTestCase, make_user
@@ -107,3 +108,31 @@ class TestSupplierEmailLanguage(CRMTestCase):
 		)
 		self.assertEqual(frappe.local.lang, "ru")  # the buyer's language is back
 		self.assertIn("опубликован", frappe.local.message_log[0]["message"])
+
+
+class TestNotificationLanguage(CRMTestCase):
+	def tearDown(self):
+		frappe.local.lang = "en"
+		super().tearDown()
+
+	def test_a_scheduler_alert_reaches_each_person_in_their_language(self):
+		rep = make_user("i18n-rep-uk@example.com", "Sales User")
+		head = make_user("i18n-head-ru@example.com", "Sales Manager")
+		frappe.db.set_value("User", rep, "language", "uk")
+		frappe.db.set_value("User", head, "language", "ru")
+		frappe.clear_cache(user=rep)
+		frappe.clear_cache(user=head)
+		frappe.local.lang = "en"  # the scheduler's
+		row = frappe._dict(
+			name="CRM-LEAD-I18N", title="Acme", lead_owner=rep, first_contact_due=frappe.utils.now_datetime()
+		)
+		notify_late_first_contact(row, head)
+		subjects = {
+			n.for_user: n.subject
+			for n in frappe.get_all(
+				"Notification Log", filters={"document_name": row.name}, fields=["for_user", "subject"]
+			)
+		}
+		self.assertTrue(subjects[rep].startswith("З лідом Acme не зв'язалися вчасно"), subjects)
+		self.assertTrue(subjects[head].startswith("С лидом Acme не связались вовремя"), subjects)
+		self.assertEqual(frappe.local.lang, "en")
