@@ -47,7 +47,7 @@ class TestLanguages(CRMTestCase):
 	def test_a_russian_or_ukrainian_reader_gets_the_app_in_their_language(self):
 		expected = {
 			"ru": ("Лид", "Строка", "Уведомление по тендеру", "Ваше место: 3"),
-			"uk": ("Лід", "Рядок", "Сповіщення щодо тендера", "Ваше місце: 3"),
+			"uk": ("Лід", "Рядок", "Сповіщення щодо тендеру", "Ваше місце: 3"),
 		}
 		for lang, (lead, line, notification, rank) in expected.items():
 			frappe.local.lang = lang
