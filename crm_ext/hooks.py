@@ -220,6 +220,7 @@ has_permission = {
 	"Interaction": "crm_ext.sales.access.interaction_has_permission",
 	"Version": "crm_ext.access.attached_permission",
 	"File": ["crm_ext.access.attached_permission", "crm_ext.doors.files.file_permission"],
+	"Number Card": "crm_ext.analytics.cards.number_card_has_permission",
 	"Comment": "crm_ext.access.attached_permission",
 	"Communication": "crm_ext.access.attached_permission",
 }
