@@ -11,6 +11,7 @@ DEFAULT_PERIOD_DAYS = 90
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def receivables_overdue_share(filters: str | dict | None = None) -> dict:
 	"""Overdue part of the company's receivables, in %: the totals of the Receivables Health report
 	(same ledger, same rules), for whoever may run that report."""

@@ -41,15 +41,12 @@ def customer_segments(filters) -> list[dict]:
 		throw(e, title=_("Invalid Shares"))
 	from_date, to_date = period(filters)
 	sales = Invoice.is_return == 0
-	query = (
+	# aggregate the invoices per customer first, then fetch the few customer fields per row (grouping
+	# by them too would carry them through the whole aggregate)
+	per_customer = (
 		frappe.qb.from_(Invoice)
-		.join(Customer)
-		.on(Customer.name == Invoice.customer)
 		.select(
 			Invoice.customer,
-			Customer.customer_name,
-			Customer.crm_segment,
-			Customer.crm_rfm,
 			Sum(Invoice.base_net_total).as_("revenue"),
 			Sum(Case().when(sales, 1).else_(0)).as_("invoices"),
 			Max(Case().when(sales, Invoice.posting_date)).as_("last_invoice"),
@@ -57,11 +54,26 @@ def customer_segments(filters) -> list[dict]:
 		.where(Invoice.docstatus == 1)
 		.where(Invoice.company == filters.company)
 		.where(Invoice.posting_date[from_date:to_date])
-		.groupby(Invoice.customer, Customer.customer_name, Customer.crm_segment, Customer.crm_rfm)
+		.groupby(Invoice.customer)
 	)
 	customers = scoped_customers(filters)
 	if customers is not None:
-		query = query.where(Invoice.customer.isin(customers))
+		per_customer = per_customer.where(Invoice.customer.isin(customers))
+	per_customer = per_customer.as_("per_customer")
+	query = (
+		frappe.qb.from_(per_customer)
+		.join(Customer)
+		.on(Customer.name == per_customer.customer)
+		.select(
+			per_customer.customer,
+			Customer.customer_name,
+			Customer.crm_segment,
+			Customer.crm_rfm,
+			per_customer.revenue,
+			per_customer.invoices,
+			per_customer.last_invoice,
+		)
+	)
 	rows = query.run(as_dict=True)
 	classes = abc_classes({r.customer: r.revenue for r in rows}, a_share, b_share)
 	scores = rfm_scores(
