@@ -41,9 +41,10 @@ def customer_segments(filters) -> list[dict]:
 		throw(e, title=_("Invalid Shares"))
 	from_date, to_date = period(filters)
 	sales = Invoice.is_return == 0
-	# aggregate the invoices per customer first, then fetch the few customer fields per row (grouping
-	# by them too would carry them through the whole aggregate)
-	per_customer = (
+	# the invoices per customer, then the few customer fields in a second query (grouping by them
+	# too would carry them through the whole aggregate; a join to the aggregate makes MariaDB
+	# compute it once per customer)
+	query = (
 		frappe.qb.from_(Invoice)
 		.select(
 			Invoice.customer,
@@ -58,23 +59,23 @@ def customer_segments(filters) -> list[dict]:
 	)
 	customers = scoped_customers(filters)
 	if customers is not None:
-		per_customer = per_customer.where(Invoice.customer.isin(customers))
-	per_customer = per_customer.as_("per_customer")
-	query = (
-		frappe.qb.from_(per_customer)
-		.join(Customer)
-		.on(Customer.name == per_customer.customer)
-		.select(
-			per_customer.customer,
-			Customer.customer_name,
-			Customer.crm_segment,
-			Customer.crm_rfm,
-			per_customer.revenue,
-			per_customer.invoices,
-			per_customer.last_invoice,
-		)
-	)
+		query = query.where(Invoice.customer.isin(customers))
 	rows = query.run(as_dict=True)
+	fields = {
+		c.name: c
+		for c in (
+			frappe.qb.from_(Customer)
+			.select(Customer.name, Customer.customer_name, Customer.crm_segment, Customer.crm_rfm)
+			.where(Customer.name.isin([r.customer for r in rows] or [""]))
+			.run(as_dict=True)
+		)
+	}
+	rows = [row for row in rows if row.customer in fields]  # (as the join did)
+	for row in rows:
+		customer = fields[row.customer]
+		row.update(
+			customer_name=customer.customer_name, crm_segment=customer.crm_segment, crm_rfm=customer.crm_rfm
+		)
 	classes = abc_classes({r.customer: r.revenue for r in rows}, a_share, b_share)
 	scores = rfm_scores(
 		{

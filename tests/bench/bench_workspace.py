@@ -241,7 +241,7 @@ def workspace_cases(company: str) -> list[Case]:
 				lambda u=u: dict(
 					frappe.db.sql(
 						f"select c.source, count(*) from `tabSales Lead` c where c.stage_kind = 'Open'"
-						f" and c.company = %(c)s and c.source is not null{rule(u)} group by c.source",
+						f" and c.company = %(c)s{rule(u)} group by c.source",
 						args,
 					)
 				),
