@@ -85,11 +85,34 @@ doc_events = {
 	},
 	"ToDo": {
 		"validate": ["crm_ext.sales.access.check_assignment", "crm_ext.sales.follow_ups.keep_planned_date"],
-		"after_insert": "crm_ext.sales.assignment.on_todo_change",
-		"on_update": [
+		# the analytics summaries follow a Responsible set by an assignment (read before and after)
+		"after_insert": [
+			"crm_ext.analytics.summary_events.assignment_before",
 			"crm_ext.sales.assignment.on_todo_change",
+			"crm_ext.analytics.summary_events.assignment_after",
+		],
+		"on_update": [
+			"crm_ext.analytics.summary_events.assignment_before",
+			"crm_ext.sales.assignment.on_todo_change",
+			"crm_ext.analytics.summary_events.assignment_after",
 			"crm_ext.sales.follow_ups.on_todo_update",
 		],
+	},
+	# the analytics summary tables, in the transaction of the change they count
+	"Sales Lead": {
+		"validate": "crm_ext.analytics.summary_events.card_validate",
+		"on_change": "crm_ext.analytics.summary_events.card_on_change",
+		"before_rename": "crm_ext.analytics.summary_events.card_before_rename",
+		"after_rename": "crm_ext.analytics.summary_events.card_after_rename",
+	},
+	"Interaction": {
+		"validate": "crm_ext.analytics.summary_events.interaction_validate",
+		"on_change": "crm_ext.analytics.summary_events.interaction_on_change",
+		"on_trash": "crm_ext.analytics.summary_events.interaction_on_trash",
+	},
+	"Pipeline Stage": {
+		"on_update": "crm_ext.analytics.summary_events.stage_on_update",
+		"after_delete": "crm_ext.analytics.summary_events.stage_after_delete",
 	},
 	"Communication": {
 		"validate": "crm_ext.doors.attached.communication_validate",
@@ -220,6 +243,7 @@ has_permission = {
 	"Interaction": "crm_ext.sales.access.interaction_has_permission",
 	"Version": "crm_ext.access.attached_permission",
 	"File": ["crm_ext.access.attached_permission", "crm_ext.doors.files.file_permission"],
+	"Number Card": "crm_ext.analytics.cards.number_card_has_permission",
 	"Comment": "crm_ext.access.attached_permission",
 	"Communication": "crm_ext.access.attached_permission",
 }

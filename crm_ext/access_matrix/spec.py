@@ -54,6 +54,11 @@ RECORDS = {
 	"log_bid_sealed_a": "Tender Log",
 	"log_bid_opened_a": "Tender Log",
 	"contact_key_a": "Sales Lead Contact Key",
+	# the analytics summaries (counts per rep): nobody's to read; the reports read them with the
+	# reader's own row rule applied
+	"stage_summary_a": "Sales Stage Summary",
+	"stage_stay_a": "Sales Stage Stay",
+	"interaction_summary_a": "Interaction Summary",
 }
 
 # child row key -> (doctype, parent record key)
@@ -124,6 +129,9 @@ READERS = {
 	"log_bid_opened_a": BUYERS,
 	# the database's record of which open card holds a phone / e-mail: nobody's to read
 	"contact_key_a": NOBODY,
+	"stage_summary_a": NOBODY,
+	"stage_stay_a": NOBODY,
+	"interaction_summary_a": NOBODY,
 }
 
 # record key -> {persona: status of a plain change}; everyone else: 403
@@ -164,6 +172,9 @@ PLAIN_CHANGE = {
 	"Tender Bid": {"notes": "AM checked"},
 	"Tender Log": {"payload": "{}"},
 	"Sales Lead Contact Key": {"sales_lead": "forged"},
+	"Sales Stage Summary": {"number": 99},
+	"Sales Stage Stay": {"number": 99},
+	"Interaction Summary": {"number": 99},
 }
 
 # doctype -> personas whose create passes the permission check (others: 403)
@@ -181,6 +192,9 @@ CREATORS = {
 	"Tender Bid": frozenset({"supplier_a", "supplier_b"}),
 	"Tender Log": NOBODY,
 	"Sales Lead Contact Key": NOBODY,
+	"Sales Stage Summary": NOBODY,
+	"Sales Stage Stay": NOBODY,
+	"Interaction Summary": NOBODY,
 }
 
 # record key -> personas whose delete passes the permission check (others: 403, nothing deleted)

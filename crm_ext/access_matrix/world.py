@@ -179,9 +179,34 @@ def make_sales(world: World) -> None:
 		}
 	).insert()
 	world.records["interaction_customer"] = ("Interaction", interaction.name)
+	make_summaries(world)
 	world.extra["customer"] = CUSTOMER
 	world.extra["intake_user"] = world.users["crm_intake"]
 	world.extra["sales_a_user"] = world.users["sales_a"]
+
+
+def make_summaries(world: World) -> None:
+	"""A row of each analytics summary: those the app wrote for lead A and interaction A, and a stay
+	row of sales A (lead A has not left a stage; the row is removed with the pipeline's)."""
+	from crm_ext.analytics import summaries
+	from crm_ext.logic.summaries import CREATED, interaction_rows, row_name, stay_days
+
+	rep = world.users["sales_a"]
+	stage_row = frappe.get_all(
+		summaries.STAGE_SUMMARY,
+		filters={"measure": CREATED, "pipeline": PIPELINE, "rep": rep},
+		pluck="name",
+		limit=1,
+	)[0]
+	world.records["stage_summary_a"] = (summaries.STAGE_SUMMARY, stage_row)
+	key = (now_datetime().date().replace(day=1), PIPELINE, f"{PIPELINE}-New", stay_days(1), rep, COMPANY)
+	summaries.apply(summaries.STAY, {key: 1})
+	world.records["stage_stay_a"] = (summaries.STAY, row_name(key))
+	values = frappe.db.get_value(
+		"Interaction", world.name("interaction_a"), ("start_time", "handled_by", "interaction_type", "owner")
+	)
+	(interaction_key,) = interaction_rows(*values)
+	world.records["interaction_summary_a"] = (summaries.INTERACTIONS, row_name(interaction_key))
 
 
 # --- the supply side ---------------------------------------------------------------------------
@@ -464,6 +489,8 @@ def remove() -> None:
 	for lead in leads:
 		frappe.delete_doc("Sales Lead", lead, force=True, ignore_permissions=True)
 	frappe.db.delete("Sales Request", {"person_name": ("like", "_AM %")})
-	frappe.db.delete("Interaction", {"summary": ("like", "_AM %")})
+	for name in frappe.get_all("Interaction", filters={"summary": ("like", "_AM %")}, pluck="name"):
+		frappe.delete_doc("Interaction", name, force=True, ignore_permissions=True)  # with its summary
+	frappe.db.delete("Sales Stage Stay", {"pipeline": PIPELINE})
 	frappe.db.delete("File", {"file_name": ("like", "am-%")})
 	frappe.db.commit()

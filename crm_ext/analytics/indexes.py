@@ -9,6 +9,7 @@ here later reaches existing sites without a new patch.
   a lost stage.
 - Time in Stage: the days spent per stage and when the card left it, per pipeline and per card
   (the second for filtered cards: the query starts from the cards, see ``force_index``).
+- The summary tables: the period of a measure (and pipeline) the reports read.
 """
 
 import frappe
@@ -21,10 +22,30 @@ INDEXES = {
 		"lead_stay_index": ["sales_lead", "pipeline", "from_stage", "days_in_from_stage", "changed_on"],
 		# Manager Activity: the moves into won / lost stages of a period
 		"kind_changed_index": ["to_kind", "changed_on", "sales_lead"],
+		# Time in Stage: the moves out of a pipeline's stages in a period (the days the stay
+		# histogram's whole months leave out, and any period for a user who sees every card)
+		"pipeline_changed_stay_index": ["pipeline", "changed_on", "from_stage", "days_in_from_stage"],
 	},
+	# the summary tables (crm_ext.analytics.summaries): a period of one measure of a pipeline,
+	# of one measure of every pipeline; the months of a pipeline; the days of the interactions
+	"Sales Stage Summary": {
+		"measure_pipeline_day_index": ["measure", "pipeline", "day"],
+		"measure_day_index": ["measure", "day"],
+	},
+	"Sales Stage Stay": {"pipeline_month_index": ["pipeline", "month"]},
+	"Interaction Summary": {"day_rep_index": ["day", "rep"]},
 	# Manager Activity: interactions per rep and type (read from the index alone, in group order)
 	"Interaction": {
 		"rep_type_index": ["handled_by", "interaction_type", "owner", "start_time"],
+		# the workspace chart Activity by Rep: a period's interactions per handler, with what the
+		# row rule asks of them (the card or party they are on), from the index alone
+		"start_activity_index": [
+			"start_time",
+			"docstatus",
+			"handled_by",
+			"reference_doctype",
+			"reference_name",
+		],
 	},
 }
 

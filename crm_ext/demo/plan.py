@@ -17,6 +17,9 @@ QUOTATION = "quotation"  # an open card with a submitted quotation
 # Next-step states of an open card
 NEXT_OK, NEXT_OVERDUE, NEXT_CARRIED, NEXT_MISSING = "ok", "overdue", "carried", "missing"
 WAITING, LATE = "waiting", "late"  # new requests not contacted yet (LATE: past the service time)
+# Whose overdue work a scripted card shows on the workspace's "Overdue Follow-ups" (a user counts the
+# follow-ups they may read: their own): the rep README.md names, or the head of sales
+FIRST_REP, HEAD = "first rep", "head of sales"
 
 FIRST = ("Anna", "Bohdan", "Chen", "Daria", "Emil", "Fatima", "Georg", "Hanna", "Ivan", "Julia")
 FIRST += ("Karim", "Lesia", "Marek", "Nina", "Oksana", "Petro", "Roman", "Sofia", "Taras", "Yulia")
@@ -54,9 +57,10 @@ class CardPlan:
 	age_days: int
 	message: str | None = None
 	repeat_request: bool = False  # the person writes again: the request joins the open card
+	head_follows_up: bool = False  # the rep's next step is the head of sales' (a discount to approve)
 
 
-# (ending, money, next_step, door, depth): the states every demo shows at least once
+# (ending, money, next_step, door, depth[, whose overdue work]): the states every demo shows
 SCRIPT = (
 	("won", PAID, NEXT_OK, "desk", 9),
 	("won", PARTLY_PAID, NEXT_OK, "web", 9),
@@ -64,9 +68,9 @@ SCRIPT = (
 	("won", OVERDUE, NEXT_OK, "desk", 9),
 	("won", NOT_INVOICED, NEXT_OK, "web", 9),
 	("open", QUOTATION, NEXT_OK, "desk", 3),
-	("open", None, NEXT_OVERDUE, "desk", 2),
-	("open", None, NEXT_OVERDUE, "web", 1),
-	("open", None, NEXT_CARRIED, "desk", 2),
+	("open", None, NEXT_OVERDUE, "desk", 2, FIRST_REP),
+	("open", None, NEXT_OVERDUE, "web", 1, HEAD),
+	("open", None, NEXT_CARRIED, "desk", 2, FIRST_REP),
 	("open", None, NEXT_CARRIED, "phone", 1),
 	("open", None, NEXT_MISSING, "desk", 1),
 	("open", None, WAITING, "web", 0),
@@ -89,7 +93,7 @@ def plan_cards(count: int, seed: int, pipelines: list[str], reps: list[str]) -> 
 def plan_card(rng: random.Random, seed: int, number: int, scripted, pipelines, reps) -> CardPlan:
 	first, last = rng.choice(FIRST), rng.choice(LAST)
 	organization = f"{rng.choice(LAST)} {rng.choice(ORGS)}" if rng.random() < 0.75 else None
-	ending, money, next_step, door, depth = scripted or random_outcome(rng)
+	ending, money, next_step, door, depth, *whose = scripted or random_outcome(rng)
 	if ending == "won":
 		age = rng.randint(100, 170)
 	elif next_step in (WAITING, LATE):
@@ -113,7 +117,7 @@ def plan_card(rng: random.Random, seed: int, number: int, scripted, pipelines, r
 		phone=None if converted else f"+38044{seed % 100:02d}{number:05d}",  # Kyiv numbers, valid E.164
 		pipeline=pipelines[0] if rng.random() < 0.6 else pipelines[-1],
 		door=door,
-		rep=reps[number % len(reps)],
+		rep=reps[0] if whose == [FIRST_REP] else reps[number % len(reps)],
 		source=source,
 		campaign=rng.choice(CAMPAIGNS) if rng.random() < 0.4 else None,
 		amount=rng.randrange(800, 40000, 100),
@@ -125,6 +129,7 @@ def plan_card(rng: random.Random, seed: int, number: int, scripted, pipelines, r
 		age_days=age,
 		message=rng.choice(MESSAGES) if door == "web" else None,
 		repeat_request=door == "web" and ending == "open" and number % 4 == 0,
+		head_follows_up=whose == [HEAD],
 	)
 
 

@@ -9,7 +9,7 @@ from frappe.utils import getdate, nowdate
 from frappe.utils.password import check_password
 
 from crm_ext.demo import DEMO_PASSWORD, make_demo_data
-from crm_ext.demo.people import ACCOUNTANT, BUYER, HEAD_OF_SALES, PROCUREMENT_MANAGER, REPS
+from crm_ext.demo.people import ACCOUNTANT, BUYER, HEAD_OF_SALES, LOGINS, PROCUREMENT_MANAGER, REPS
 from crm_ext.demo.plan import PAYMENT_STATES, SCRIPT
 from crm_ext.demo.suppliers import REGISTRANT, SUPPLIERS
 from crm_ext.demo.tenders import AUCTION, AWARDED, SEALED
@@ -69,6 +69,7 @@ class TestDemo(IntegrationTestCase):
 
 		self.assertNoTwins()
 		self.assertSalesStates()
+		self.assertOverdueWorkShows()
 		self.assertSupplyStates(made_now=bool(first.get("awarded tender")))
 		self.assertLogins()
 
@@ -121,6 +122,19 @@ class TestDemo(IntegrationTestCase):
 				"Interaction", {"reference_name": ("in", names), "interaction_type": "Meeting"}
 			)
 		)
+
+	def assertOverdueWorkShows(self):
+		"""The workspace's "Overdue Follow-ups" counts the follow-ups its user may read (their own):
+		the rep README.md names and the head of sales both see overdue work, one of it carried over."""
+		overdue = {"crm_follow_up": 1, "status": "Open", "crm_original_date": ("<", nowdate())}
+		rep = LOGINS[0][1]
+		for user in (rep, HEAD_OF_SALES):
+			frappe.set_user(user)
+			rows = frappe.get_list("ToDo", filters=overdue, fields=["allocated_to", "crm_carried_over"])
+			frappe.set_user("Administrator")
+			self.assertIn(user, {row.allocated_to for row in rows}, f"no overdue follow-up for {user}")
+			if user == rep:
+				self.assertTrue(any(row.crm_carried_over for row in rows), "no carried-over one")
 
 	def assertSupplyStates(self, made_now: bool):
 		statuses = set(

@@ -13,6 +13,7 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
 from crm_ext.demo.base import acting_as, time_passes
+from crm_ext.demo.people import HEAD_OF_SALES
 from crm_ext.demo.plan import NEXT_MISSING, NEXT_OK, NEXT_OVERDUE, CardPlan
 from crm_ext.sales.follow_ups import refresh_next_step, roll_over_follow_ups
 from crm_ext.sales.interactions import log_interaction
@@ -26,6 +27,7 @@ NEXT_STEPS = (
 	"Check whether the budget is approved",
 	"Visit the site with the installer",
 )
+HEAD_STEP = "Approve the 5 % discount the client asked for"
 # An overdue follow-up was due 1-3 days ago; a carried-over one 6-9 days ago, then moved by the
 # morning job of a day before the overdue ones were due (so both stay overdue today).
 OVERDUE_DAYS, CARRIED_DAYS, CARRY_OVER_DAY = (1, 3), (6, 9), 4
@@ -94,10 +96,11 @@ def next_steps(card: str, plan: CardPlan, rep: str, created: datetime, rng) -> N
 		max(planned_on, created + timedelta(hours=1)),
 		direction="Outgoing",
 		duration=rng.randint(60, 300),
-		outcome="Asked to call later",
-		next_step=rng.choice(NEXT_STEPS),
+		outcome="Asked for a discount" if plan.head_follows_up else "Asked to call later",
+		next_step=HEAD_STEP if plan.head_follows_up else rng.choice(NEXT_STEPS),
 		next_step_on=nowdate(),
 		next_step_all_day=1,
+		next_step_owner=HEAD_OF_SALES if plan.head_follows_up else None,
 	)
 	# the rep did not do it: it was due ``days`` ago
 	todo = frappe.db.get_value("Interaction", interaction, "follow_up")

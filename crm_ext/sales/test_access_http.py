@@ -396,6 +396,19 @@ class TestCuriousRep(SalesHTTPCase):
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.count("Interaction"), before)
 
+	def test_own_card_connections_count_interactions_without_an_error_message(self):
+		# a rep may not read Suppliers: the interactions on suppliers are simply not theirs to
+		# count, never a red "No permission to read Supplier" on every card they open
+		answer = self.get(
+			"/api/method/frappe.desk.notifications.get_open_count",
+			{"doctype": "Sales Lead", "name": self.card_a},
+			headers=self.a,
+		)
+		self.assertEqual(answer.status_code, 200)
+		self.assertEqual(server_message(answer), "")
+		found = answer.json["message"]["count"]["external_links_found"]
+		self.assertIn("Interaction", [row["doctype"] for row in found])
+
 	def test_interactions_on_a_party_follow_the_right_to_read_that_party(self):
 		customer, supplier = make_customer(), make_supplier("_Test Sec Supplier")
 		notes = {

@@ -8,6 +8,7 @@ import json
 import frappe
 from frappe.desk.desktop import get_desktop_page
 
+from crm_ext.analytics.cards import receivables_overdue_share
 from crm_ext.testing import CRMTestCase, make_user
 
 BLOCKS = {"number_card": "number_cards", "chart": "charts", "shortcut": "shortcuts", "card": "cards"}
@@ -48,3 +49,32 @@ class TestWorkspace(CRMTestCase):
 		_content, page = self.page()
 		labels = {s.get("label") for s in page["shortcuts"]["items"]}
 		self.assertTrue({"Sales Lead", "Sales Kanban", "Interaction"} <= labels)
+
+	def cards_seen(self, user: str) -> set[str]:
+		frappe.set_user(user)
+		try:
+			_content, page = self.page()
+		finally:
+			frappe.set_user("Administrator")
+		return {c.get("label") for c in page["number_cards"]["items"]}
+
+	def test_the_receivables_card_is_drawn_for_whoever_may_run_its_report(self):
+		overdue = "Receivables Overdue %"
+		for role in ("Sales Manager", "Accounts User"):
+			user = make_user(f"workspace.{role.split()[0].lower()}@example.com", role)
+			self.assertIn(overdue, self.cards_seen(user), role)
+			frappe.set_user(user)
+			try:
+				self.assertEqual(receivables_overdue_share()["fieldtype"], "Percent")
+			finally:
+				frappe.set_user("Administrator")
+		rep = make_user("workspace.sales@example.com", "Sales User")
+		seen = self.cards_seen(rep)
+		self.assertNotIn(overdue, seen)
+		self.assertIn("Overdue Follow-ups", seen)
+		frappe.set_user(rep)
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				receivables_overdue_share()
+		finally:
+			frappe.set_user("Administrator")

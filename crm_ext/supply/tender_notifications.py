@@ -28,10 +28,13 @@ NOTIFICATION = "Tender Notification"
 
 def has_outgoing_account() -> bool:
 	"""An outgoing e-mail account Frappe would send the tender's e-mails with (asked without
-	raising: ``find_outgoing`` only shows its error when told to)."""
+	raising: ``find_outgoing`` only shows its error when told to). With e-mails muted (the demo, a
+	staging site's ``mute_emails``) and no account, Frappe answers with a stand-in account without
+	an address, on which ``frappe.sendmail`` fails: that one does not count."""
 	from frappe.email.doctype.email_account.email_account import EmailAccount
 
-	return bool(EmailAccount.find_outgoing(match_by_doctype="Tender"))
+	account = EmailAccount.find_outgoing(match_by_doctype="Tender")
+	return bool(account and account.email_id)
 
 
 def supplier_language(supplier: str) -> str:

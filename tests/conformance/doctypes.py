@@ -82,8 +82,11 @@ def check_doctype(doc: dict, app_doctypes: dict, app_roles: set[str]) -> list[Pr
 		bad('has no "fields" list; export the doctype from the desk or add "fields": [].')
 		return problems
 	permissions = doc.get("permissions") or []
-	if not doc.get("istable") and not permissions:
-		bad('has no "permissions"; give at least one role read access.')
+	# a table only the app writes and reads (read_only, in_create: e.g. the analytics summaries)
+	# may have no permissions at all
+	internal = doc.get("read_only") and doc.get("in_create")
+	if not doc.get("istable") and not permissions and not internal:
+		bad('has no "permissions"; give at least one role read access (or make it read_only, in_create).')
 	for perm in permissions:
 		role = perm.get("role")
 		if role and role not in app_roles and role not in known()["roles"]:

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, now_datetime, today
 
+from crm_ext.analytics.summary_events import forget_card
 from crm_ext.crm_ext.doctype.crm_ext_settings.crm_ext_settings import default_phone_region, get_settings
 from crm_ext.logic.contact_keys import normalize_email, normalize_phone
 from crm_ext.logic.errors import LogicError
@@ -138,6 +139,7 @@ class SalesLead(AppDocument):
 
 	def on_trash(self):
 		release_keys(self.name)
+		forget_card(self)  # the analytics summaries, before the stage log and interactions go
 		frappe.db.delete("Sales Lead Stage Log", {"sales_lead": self.name})
 		frappe.db.set_value("Sales Request", {"sales_lead": self.name}, "sales_lead", None)
 		frappe.db.delete("Interaction", {"reference_doctype": "Sales Lead", "reference_name": self.name})

@@ -28,6 +28,7 @@ Log = DocType("Sales Lead Stage Log")
 LIMIT = 500  # rows per kind of record
 
 
+@frappe.read_only()
 @readable_links
 def execute(filters=None):
 	filters = as_filters(filters)

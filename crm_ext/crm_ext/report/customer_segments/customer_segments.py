@@ -13,6 +13,7 @@ from crm_ext.analytics.filters import as_filters
 from crm_ext.analytics.segments import customer_segments
 
 
+@frappe.read_only()
 @readable_links
 def execute(filters=None):
 	filters = as_filters(filters)

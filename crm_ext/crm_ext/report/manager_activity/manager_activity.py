@@ -5,24 +5,25 @@ follow-ups (done in the period, overdue now, carried over), the cards they own t
 won or lost in the period, and the revenue invoiced on those cards (submitted Sales Invoices
 linked to a card, in company currency, by posting date).
 
-Each figure is one grouped query (a count or sum per rep); Python only merges the rows. A user
+Each figure is one grouped query (a count or sum per rep); Python only merges the rows. The
+interactions, new cards, wins and losses come from the daily summaries
+(:mod:`crm_ext.analytics.summary_reads`). A user
 who does not see every card (a Sales User) sees only their own row.
 """
 
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Count, Sum
+from frappe.query_builder.functions import Sum
 from frappe.utils import add_months, flt, getdate, nowdate
 from pypika.terms import Case
 
+from crm_ext.analytics import summary_reads
 from crm_ext.analytics.columns import readable_links
-from crm_ext.analytics.filters import Lead, as_filters, period_criteria, restricted_user, where_all
-from crm_ext.analytics.indexes import force_index
+from crm_ext.analytics.filters import Lead, as_filters, restricted_user
 
 Interaction = DocType("Interaction")
 ToDo = DocType("ToDo")
-Log = DocType("Sales Lead Stage Log")
 Invoice = DocType("Sales Invoice")
 
 # report column -> interaction types counted in it
@@ -45,11 +46,12 @@ COUNT_COLUMNS = (
 )
 
 
+@frappe.read_only()
 @readable_links
 def execute(filters=None):
 	filters = prepare_filters(filters)
 	rows: dict[str, dict] = {}
-	for source in (interaction_counts, follow_up_counts, card_counts, outcome_counts, invoiced_revenue):
+	for source in (interaction_counts, follow_up_counts, summary_reads.cards_by_rep, invoiced_revenue):
 		for rep, values in source(filters).items():
 			rows.setdefault(rep, {"rep": rep}).update(values)
 	currency = company_currency(filters)
@@ -95,22 +97,10 @@ def interaction_counts(filters) -> dict[str, dict]:
 	group: what the app records on its own in the rep's name (accounting events, intake, hand-overs,
 	see ``crm_ext.sales.timeline``) is not the rep's activity.
 
-	Counted per (rep, type) in SQL from the covering index ``rep_type_index`` (one pass over the
-	index, no temporary table, whatever the period), then folded into the columns here."""
-	query = (
-		frappe.qb.from_(Interaction)
-		.select(Interaction.handled_by, Interaction.interaction_type, Count("*"))
-		.where(Interaction.handled_by.isnotnull())
-		.where(Interaction.owner == Interaction.handled_by)
-		.groupby(Interaction.handled_by, Interaction.interaction_type)
-	)
-	query = force_index(query, "rep_type_index", table="tabInteraction")
-	query = where_all(query, period_criteria(Interaction.start_time, filters))
-	if filters.get("lead_owner"):
-		query = query.where(Interaction.handled_by == filters.lead_owner)
+	Read from the daily Interaction Summary per (rep, type), then folded into the columns here."""
 	column_of = {kind: column for column, kinds in INTERACTION_COLUMNS.items() for kind in kinds}
 	counts: dict[str, dict] = {}
-	for rep, kind, number in query.run():
+	for rep, kind, number in summary_reads.interactions_by_rep_and_type(filters):
 		if rep and kind in column_of:
 			row = counts.setdefault(rep, dict.fromkeys(INTERACTION_COLUMNS, 0))
 			row[column_of[kind]] += number
@@ -150,45 +140,6 @@ def follow_up_counts(filters) -> dict[str, dict]:
 def period_bounds(filters):
 	"""The period as datetimes (inclusive) for a Datetime column."""
 	return f"{filters.from_date} 00:00:00", f"{filters.to_date} 23:59:59.999999"
-
-
-def lead_scope(query, filters):
-	if filters.get("company"):
-		query = query.where(Lead.company == filters.company)
-	if filters.get("lead_owner"):
-		query = query.where(Lead.lead_owner == filters.lead_owner)
-	return query
-
-
-def card_counts(filters) -> dict[str, dict]:
-	"""Cards created in the period, per responsible rep."""
-	query = (
-		frappe.qb.from_(Lead)
-		.select(Lead.lead_owner.as_("rep"), Count("*").as_("new_cards"))
-		.where(Lead.lead_owner.isnotnull())
-		.groupby(Lead.lead_owner)
-	)
-	query = where_all(lead_scope(query, filters), period_criteria(Lead.creation, filters))
-	return by_rep(query)
-
-
-def outcome_counts(filters) -> dict[str, dict]:
-	"""Moves into a won or lost stage in the period, per responsible rep of the card."""
-	query = (
-		frappe.qb.from_(Log)
-		.join(Lead)
-		.on(Lead.name == Log.sales_lead)
-		.select(
-			Lead.lead_owner.as_("rep"),
-			count_when(Log.to_kind == "Won").as_("won"),
-			count_when(Log.to_kind == "Lost").as_("lost"),
-		)
-		.where(Log.to_kind.isin(("Won", "Lost")))
-		.where(Lead.lead_owner.isnotnull())
-		.groupby(Lead.lead_owner)
-	)
-	query = where_all(lead_scope(query, filters), period_criteria(Log.changed_on, filters))
-	return by_rep(query)
 
 
 def invoiced_revenue(filters) -> dict[str, dict]:

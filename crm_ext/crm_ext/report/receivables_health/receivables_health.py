@@ -42,6 +42,7 @@ BUCKET_FIELDS = ("range1", "range2", "range3", "range4")
 AMOUNT_FIELDS = ("receivable", "shipments", "overdue", *BUCKET_FIELDS, "credit_limit", "credit_exposure")
 
 
+@frappe.read_only()
 @readable_links
 def execute(filters=None):
 	filters = frappe._dict(filters or {})

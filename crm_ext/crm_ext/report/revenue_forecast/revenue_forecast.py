@@ -33,6 +33,7 @@ Stage = DocType("Pipeline Stage")
 Invoice = DocType("Sales Invoice")
 
 
+@frappe.read_only()
 @readable_links
 def execute(filters=None):
 	filters = as_filters(filters)

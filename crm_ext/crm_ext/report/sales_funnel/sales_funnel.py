@@ -3,7 +3,8 @@ the cards lost from it with their reasons; optionally split by the month the car
 pipeline (for a card created in it: the month it was created).
 
 Computed from the stage log (a card reached a stage if it ever entered it or a later one), not
-from the cards' current stages. SQL returns one row per (cohort, furthest stage) and per
+from the cards' current stages: from its daily summary when the filters allow
+(:mod:`crm_ext.analytics.summary_reads`), else from the log itself. SQL returns one row per (cohort, furthest stage) and per
 (stage, lost reason); :func:`crm_ext.logic.analytics.funnel` does the rest.
 """
 
@@ -13,6 +14,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Max, Min
 from pypika.terms import Case
 
+from crm_ext.analytics import summary_reads
 from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
@@ -23,7 +25,6 @@ from crm_ext.analytics.filters import (
 	needs_lead_join,
 	period_criteria,
 	require_pipeline,
-	restricted_user,
 	where_all,
 )
 from crm_ext.analytics.indexes import force_index
@@ -33,6 +34,7 @@ Log = DocType("Sales Lead Stage Log")
 CREATED_LOST = "__created_lost__"
 
 
+@frappe.read_only()
 @readable_links
 def execute(filters=None):
 	filters = as_filters(filters)
@@ -47,8 +49,13 @@ def execute(filters=None):
 	if not funnel_stages:
 		return columns([]), [], _("Pipeline {0} has no open or won stages.").format(pipeline)
 	by_cohort = bool(filters.get("cohort_by_month"))
-	furthest = furthest_counts(pipeline, funnel_stages, filters, by_cohort)
-	lost = lost_counts(pipeline, filters)
+	if summary_reads.answers(filters):
+		orders = {s.name: s.stage_order for s in funnel_stages}
+		furthest = summary_reads.furthest_counts(pipeline, orders, filters, by_cohort)
+		lost = summary_reads.lost_counts(pipeline, filters, CREATED_LOST)
+	else:
+		furthest = furthest_counts(pipeline, funnel_stages, filters, by_cohort)
+		lost = lost_counts(pipeline, filters)
 
 	total = {}
 	for (_cohort, order), count in furthest.items():
@@ -103,24 +110,35 @@ def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tup
 	A card's cohort and period date is when it entered the pipeline (its first move in it, which
 	for a card created there is its creation). The stage order comes from a CASE over the
 	pipeline's few stages rather than a join, so the per-card aggregate reads the covering index
-	(pipeline, sales_lead, to_kind, to_stage, changed_on) alone; card filters, when there are
-	any, join the per-card rows (one per card) to the Sales Lead afterwards.
+	(pipeline, sales_lead, to_kind, to_stage, changed_on) alone. With card filters (or a user who
+	sees only their own cards) the query starts from the matching cards instead.
 	"""
 	order = Case()
 	for stage in stages:
 		order = order.when(Log.to_stage == stage.name, stage.stage_order)
 	entered = Min(Log.changed_on)
-	per_lead = (
-		frappe.qb.from_(Log)
-		.select(Log.sales_lead, Max(order).as_("furthest"), entered.as_("entered"))
-		.where(Log.pipeline == pipeline)
-		.where(Log.to_kind.isin(["Open", "Won"]))
-		.groupby(Log.sales_lead)
-	)
-	join_leads = needs_lead_join(filters, skip=("pipeline",))
-	if not (restricted_user() or filters.get("lead_owner")):
-		# many cards: one pass over the covering index. For one rep's cards MariaDB rightly starts
-		# from the cards and aggregates each card's moves (a lateral derived table).
+	if needs_lead_join(filters, skip=("pipeline",)):
+		# some cards (a rep's own, a filter's): start from the cards and read each card's moves
+		# through the index (the other way round MariaDB aggregates the whole log first)
+		per_lead = (
+			frappe.qb.from_(Lead)
+			.join(Log)
+			.on(
+				(Log.pipeline == pipeline) & (Log.sales_lead == Lead.name) & Log.to_kind.isin(["Open", "Won"])
+			)
+			.select(Lead.name.as_("sales_lead"), Max(order).as_("furthest"), entered.as_("entered"))
+			.groupby(Lead.name)
+		)
+		per_lead = where_all(per_lead, lead_criteria(filters, period_field=None, skip=("pipeline",)))
+	else:
+		# every card: one pass over the covering index
+		per_lead = (
+			frappe.qb.from_(Log)
+			.select(Log.sales_lead, Max(order).as_("furthest"), entered.as_("entered"))
+			.where(Log.pipeline == pipeline)
+			.where(Log.to_kind.isin(["Open", "Won"]))
+			.groupby(Log.sales_lead)
+		)
 		per_lead = force_index(per_lead, "pipeline_lead_stage_index")
 	for criterion in period_criteria(entered, filters):
 		per_lead = per_lead.having(criterion)
@@ -133,9 +151,6 @@ def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tup
 	if by_cohort:
 		cohort = month_of(per_lead.entered)
 		query = query.select(cohort.as_("cohort")).groupby(cohort)
-	if join_leads:
-		query = query.join(Lead).on(Lead.name == per_lead.sales_lead)
-		query = where_all(query, lead_criteria(filters, period_field=None, skip=("pipeline",)))
 	# a card whose moves all went to since-deleted stages has no furthest stage: left out
 	return {
 		(row.get("cohort") or "", row.furthest): row.cards

@@ -31,6 +31,7 @@ TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
 DIMENSIONS = {"Source": "source", "Campaign": "campaign"}
 
 
+@frappe.read_only()
 @readable_links
 def execute(filters=None):
 	filters = as_filters(filters)

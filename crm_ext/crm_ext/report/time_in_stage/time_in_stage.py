@@ -10,9 +10,10 @@ import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Round, Sum
-from frappe.utils import add_to_date, flt, now_datetime, time_diff_in_seconds
+from frappe.utils import add_to_date, flt, getdate, now_datetime, time_diff_in_seconds
 from pypika.terms import Case, Criterion
 
+from crm_ext.analytics import summary_reads
 from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
@@ -24,6 +25,7 @@ from crm_ext.analytics.filters import (
 )
 from crm_ext.analytics.indexes import force_index
 from crm_ext.logic.analytics import median_p90
+from crm_ext.logic.summaries import split_by_month
 
 Log = DocType("Sales Lead Stage Log")
 STAGES_VIEW = "Stages"
@@ -31,6 +33,7 @@ STALE_VIEW = "Stale Cards"
 STALE_LIMIT = 500
 
 
+@frappe.read_only()
 @readable_links
 def execute(filters=None):
 	filters = as_filters(filters)
@@ -68,7 +71,28 @@ def execute(filters=None):
 
 
 def stay_histograms(filters) -> dict[str, list[tuple[float, int]]]:
-	"""{stage: [(days, moves out), ...]} for the moves out of a stage in the period."""
+	"""{stage: [(days, moves out), ...]} for the moves out of a stage in the period: the whole months
+	of it from the monthly summary when the filters allow, the other days from the stage log."""
+	if not summary_reads.answers(filters):
+		return logged_stays(filters)
+	split = split_by_month(
+		getdate(filters.from_date) if filters.get("from_date") else None,
+		getdate(filters.to_date) if filters.get("to_date") else None,
+	)
+	parts = [logged_stays(frappe._dict(filters, from_date=start, to_date=end)) for start, end in split.edges]
+	if split.has_months:
+		parts.append(summary_reads.stay_histograms(filters, split.months_from, split.months_to))
+	result: dict[str, dict[float, int]] = {}
+	for part in parts:
+		for stage, histogram in part.items():
+			bins = result.setdefault(stage, {})
+			for days, moves in histogram:
+				bins[flt(days, 1)] = bins.get(flt(days, 1), 0) + moves
+	return {stage: sorted(bins.items()) for stage, bins in result.items()}
+
+
+def logged_stays(filters) -> dict[str, list[tuple[float, int]]]:
+	"""{stage: [(days, moves out), ...]} for the moves out of a stage in the period, from the log."""
 	days = Round(Log.days_in_from_stage, 1)
 	query = (
 		frappe.qb.from_(Log)
@@ -84,7 +108,8 @@ def stay_histograms(filters) -> dict[str, list[tuple[float, int]]]:
 		query = where_all(query, lead_criteria(filters, period_field=None, skip=("pipeline",)))
 		query = force_index(query, "lead_stay_index")
 	elif filters.get("pipeline"):
-		query = force_index(query, "pipeline_stay_index")
+		dated = filters.get("from_date") or filters.get("to_date")
+		query = force_index(query, "pipeline_changed_stay_index" if dated else "pipeline_stay_index")
 	result: dict[str, list[tuple[float, int]]] = {}
 	for row in query.run(as_dict=True):
 		result.setdefault(row.from_stage, []).append((flt(row.days), row.moves))

@@ -1,0 +1,180 @@
+"""The events that keep the summary tables (:mod:`crm_ext.analytics.summaries`) in step, each in
+the transaction of the change it counts.
+
+A card's rows are a function of the card as stored and its stage log: every path that changes
+either takes the card's rows before the change away and adds its rows after it.
+
+- a save of a Sales Lead (a stage move writes its log row in ``on_update``): the state is read at
+  ``validate`` and again at ``on_change``, after every ``on_update`` hook (Frappe's assignment
+  rule may set the Responsible there). A save nested in another save of the same card leaves it
+  to the outer one;
+- the Responsible set by an assignment outside a save of the card
+  (:func:`crm_ext.sales.assignment.on_todo_change` writes it with ``db_set``): read before and
+  after that hook;
+- a deletion: the card's rows and those of its interactions are taken away by the controller's
+  ``on_trash`` (:func:`forget_card`) before it deletes the stage log and the interactions;
+- a merge (rename onto another card): both cards before the rename, both after;
+- the order or kind of a stage: the pipeline's *Furthest* rows are rebuilt;
+- an interaction saved or deleted: its row before and after.
+"""
+
+from collections import Counter
+from dataclasses import replace
+
+import frappe
+
+from crm_ext.analytics import summaries
+from crm_ext.logic.summaries import delta, interaction_rows
+
+CARD = "Sales Lead"
+# what the summaries read of a card: a change of one of these moves its rows
+CARD_DIMENSIONS = ("lead_owner", "company", "pipeline", "stage_kind", "lost_reason")
+PENDING = "crm_summary_pending"
+
+
+def pending() -> dict:
+	"""{card: (the doc object saving it, its rows before)} for the saves in progress."""
+	if PENDING not in frappe.local.flags:
+		frappe.local.flags[PENDING] = {}
+	# a save that failed half-way is forgotten with its transaction
+	if forget_pending not in frappe.db.after_rollback._functions:
+		frappe.db.after_rollback.add(forget_pending)
+	return frappe.local.flags[PENDING]
+
+
+def forget_pending() -> None:
+	frappe.local.flags.pop(PENDING, None)
+
+
+def rows_now(name: str) -> tuple[Counter, Counter]:
+	return summaries.card_rows(*summaries.card_state(name))
+
+
+# --- Sales Lead -------------------------------------------------------------------------------
+
+
+def card_validate(doc, method=None) -> None:
+	"""``validate``: remember the card's rows as stored (none for a new card)."""
+	if doc.name in pending() or not moves_rows(doc):
+		return
+	before = (Counter(), Counter()) if doc.is_new() else rows_now(doc.name)
+	pending()[doc.name] = (doc, before)
+
+
+def moves_rows(doc) -> bool:
+	"""Whether this save may change the card's rows (a stage move, a changed dimension, or no
+	Responsible yet: an assignment rule may set one during the save)."""
+	return (
+		doc.is_new()
+		or bool(doc.flags.stage_changed)
+		or not doc.lead_owner
+		or any(doc.has_value_changed(field) for field in CARD_DIMENSIONS)
+	)
+
+
+def card_on_change(doc, method=None) -> None:
+	"""``on_change`` (after every ``on_update`` hook): add the difference."""
+	if doc.flags.in_delete:
+		return
+	entry = pending().get(doc.name)
+	if not entry or entry[0] is not doc:
+		return
+	del pending()[doc.name]
+	summaries.apply_card_change(entry[1], rows_now(doc.name))
+
+
+def forget_card(doc) -> None:
+	"""Called by the card's ``on_trash`` before its stage log and interactions are deleted."""
+	pending().pop(doc.name, None)
+	summaries.apply_card_change(rows_now(doc.name), (Counter(), Counter()))
+	summaries.apply(summaries.INTERACTIONS, delta(summaries.interactions_of_card(doc.name), Counter()))
+
+
+def card_before_rename(doc, method=None, old=None, new=None, merge=False) -> None:
+	"""A merge moves the stage log of ``old`` onto ``new``: remember both cards' rows."""
+	if merge:
+		frappe.local.flags[f"{PENDING}:{old}"] = (rows_now(old), rows_now(new))
+
+
+def card_after_rename(doc, method=None, old=None, new=None, merge=False) -> None:
+	before = frappe.local.flags.pop(f"{PENDING}:{old}", None)
+	if not merge or not before:
+		return
+	after = (rows_now(old), rows_now(new))  # ``old`` still exists until Frappe deletes it next
+	summaries.apply_card_change(
+		(before[0][0] + before[1][0], before[0][1] + before[1][1]),
+		(after[0][0] + after[1][0], after[0][1] + after[1][1]),
+	)
+
+
+# --- the Responsible set by an assignment -----------------------------------------------------
+
+
+def assignment_before(todo, method=None) -> None:
+	"""ToDo hook placed before :func:`crm_ext.sales.assignment.on_todo_change`."""
+	if todo.reference_type == CARD and todo.reference_name and todo.reference_name not in pending():
+		# the card's row stays locked to the end of the transaction: two assignments of one card at
+		# once are counted one after the other
+		owner = frappe.db.get_value(CARD, todo.reference_name, "lead_owner", for_update=True)
+		todo.flags.card_owner_before = (owner,)
+
+
+def assignment_after(todo, method=None) -> None:
+	"""ToDo hook placed after it: the card's rows follow a Responsible it set (a save of the card in
+	progress counts it itself)."""
+	before = todo.flags.pop("card_owner_before", None)
+	if before is None or todo.reference_name in pending():
+		return
+	card, moves = summaries.card_state(todo.reference_name)
+	if card is None or card.rep == before[0]:
+		return
+	summaries.apply_card_change(
+		summaries.card_rows(replace(card, rep=before[0]), moves), summaries.card_rows(card, moves)
+	)
+
+
+# --- stages -----------------------------------------------------------------------------------
+
+
+def stage_on_update(stage, method=None) -> None:
+	"""A stage that changed order or kind changes every card's furthest stage in its pipeline."""
+	before = stage.get_doc_before_save()
+	if before is None:
+		return  # a new stage: no card has entered it yet
+	if any(before.get(f) != stage.get(f) for f in ("stage_order", "kind", "pipeline")):
+		for pipeline in {before.pipeline, stage.pipeline}:
+			if pipeline:
+				summaries.rebuild_furthest(pipeline)
+
+
+def stage_after_delete(stage, method=None) -> None:
+	if stage.pipeline:
+		summaries.rebuild_furthest(stage.pipeline)
+
+
+# --- interactions -----------------------------------------------------------------------------
+
+INTERACTION_FIELDS = ("start_time", "handled_by", "interaction_type", "owner")
+
+
+def stored_interaction_rows(name: str) -> Counter:
+	values = frappe.db.get_value("Interaction", name, INTERACTION_FIELDS)
+	return interaction_rows(*values) if values else Counter()
+
+
+def interaction_validate(doc, method=None) -> None:
+	if doc.is_new():
+		doc.flags.summary_before = Counter()
+	elif any(doc.has_value_changed(f) for f in INTERACTION_FIELDS):
+		doc.flags.summary_before = stored_interaction_rows(doc.name)
+
+
+def interaction_on_change(doc, method=None) -> None:
+	before = doc.flags.pop("summary_before", None)
+	if before is None or doc.flags.in_delete:
+		return
+	summaries.apply(summaries.INTERACTIONS, delta(before, stored_interaction_rows(doc.name)))
+
+
+def interaction_on_trash(doc, method=None) -> None:
+	summaries.apply(summaries.INTERACTIONS, delta(stored_interaction_rows(doc.name), Counter()))
