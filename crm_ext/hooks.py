@@ -190,6 +190,7 @@ permission_query_conditions = {
 	"Tender Evaluation": "crm_ext.access.child_query",
 	"Tender Incoterm": "crm_ext.access.child_query",
 	"Tender Item": "crm_ext.access.child_query",
+	"Tender Material Request": "crm_ext.access.child_query",
 	"Tender Question": "crm_ext.access.child_query",
 	"Tender Supplier": "crm_ext.access.child_query",
 	# history, files and comments of a record follow the record

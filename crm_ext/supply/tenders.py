@@ -30,7 +30,7 @@ from crm_ext.logic.tender.errors import TenderError
 from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
 from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
-from crm_ext.supply import tender_log
+from crm_ext.supply import tender_log, tender_requests
 from crm_ext.supply.access import buyer_may_see, forbid, is_internal, require_opened, require_tender
 from crm_ext.supply.eligibility import (
 	enforce,
@@ -331,6 +331,7 @@ def cancel(name: str, reason: str = "") -> str:
 	tender = require_tender(name)
 	require_status(tender, DRAFT, PUBLISHED, CLOSED, EVALUATED)
 	frappe.db.set_value("Tender", name, "status", CANCELLED)
+	tender_requests.release(name)
 	tender_log.append(name, "Cancelled", {"reason": reason or ""})
 	return CANCELLED
 
@@ -611,6 +612,7 @@ def award(name: str) -> list[str]:
 	as_procedure(tender)
 	tender.save()
 	mark_bids(tender, bids, set(orders))
+	tender_requests.release_unordered(tender, list(orders.values()))
 	tender_log.append(
 		name, "Awarded", {"purchase_orders": sorted(orders.values()), "winners": sorted(orders)}
 	)
@@ -660,18 +662,20 @@ def make_purchase_order(tender, rows) -> str:
 			if line.uom == stock_uom
 			else get_conversion_factor(row.item_code, line.uom).get("conversion_factor")
 		)
-		po.append(
-			"items",
-			{
-				"item_code": row.item_code,
-				"description": row.description or line.description or line.item_name or row.item_code,
-				"qty": row.qty,
-				"uom": line.uom,
-				"conversion_factor": factor or 1,
-				"rate": row.unit_price,
-				"schedule_date": schedule_date,
-			},
-		)
+		# split across the line's Material Request lines (one row when it has none)
+		for part in tender_requests.purchase_order_rows(tender, line, row.item_code, row.qty, factor or 1):
+			po.append(
+				"items",
+				{
+					"item_code": row.item_code,
+					"description": row.description or line.description or line.item_name or row.item_code,
+					"uom": line.uom,
+					"conversion_factor": factor or 1,
+					"rate": row.unit_price,
+					"schedule_date": schedule_date,
+					**part,
+				},
+			)
 	po.insert()
 	return po.name
 

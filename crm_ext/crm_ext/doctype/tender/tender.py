@@ -52,6 +52,9 @@ class Tender(AppDocument):
 		from crm_ext.crm_ext.doctype.tender_evaluation.tender_evaluation import TenderEvaluation
 		from crm_ext.crm_ext.doctype.tender_incoterm.tender_incoterm import TenderIncoterm
 		from crm_ext.crm_ext.doctype.tender_item.tender_item import TenderItem
+		from crm_ext.crm_ext.doctype.tender_material_request.tender_material_request import (
+			TenderMaterialRequest,
+		)
 		from crm_ext.crm_ext.doctype.tender_question.tender_question import TenderQuestion
 		from crm_ext.crm_ext.doctype.tender_supplier.tender_supplier import TenderSupplier
 
@@ -71,6 +74,7 @@ class Tender(AppDocument):
 		invoiced_amount: DF.Currency
 		items: DF.Table[TenderItem]
 		log_head_hash: DF.Data | None
+		material_requests: DF.Table[TenderMaterialRequest]
 		min_step: DF.Float
 		min_step_kind: DF.Literal["Amount", "Percent"]
 		mode: DF.Literal["Sealed Bid", "Reverse Auction"]
@@ -99,6 +103,7 @@ class Tender(AppDocument):
 		self.check_frozen_after_publication()
 		self.check_unique_rows()
 		self.check_lines()
+		self.drop_sources_of_removed_lines()
 		self.check_auction_settings()
 		self.check_weights()
 
@@ -169,6 +174,14 @@ class Tender(AppDocument):
 				)
 			if flt(row.qty) <= 0:
 				frappe.throw(_("Items row {0}: the quantity must be more than 0.").format(row.idx))
+
+	def drop_sources_of_removed_lines(self):
+		"""A Draft's line removed by the buyer lets its Material Request lines go (another tender may
+		take them)."""
+		lines = {row.name for row in self.items}
+		kept = [row for row in self.material_requests if row.tender_item in lines]
+		if len(kept) != len(self.material_requests):
+			self.set("material_requests", kept)
 
 	def check_auction_settings(self):
 		if self.mode != "Reverse Auction":
