@@ -91,6 +91,8 @@ doc_events = {
 		"before_submit": "crm_ext.supply.eligibility.check_transaction",
 	},
 	"Purchase Order": {
+		# ordered against a tender's framework agreement: its tender, rates and Material Requests
+		"before_validate": "crm_ext.supply.tender_agreements.on_purchase_order",
 		"validate": "crm_ext.supply.eligibility.check_transaction",
 		"before_submit": "crm_ext.supply.eligibility.check_transaction",
 		"on_submit": "crm_ext.supply.tenders.on_purchase_document",

@@ -325,8 +325,9 @@ def release(tender: str, rows: list[str] | None = None) -> None:
 	query.run()
 
 
-def release_unordered(tender, orders: list[str]) -> None:
-	"""After the award: the source rows none of the award's Purchase Orders orders are released."""
+def release_unordered(tender, orders: list[str], keep_lines=frozenset()) -> None:
+	"""After the award: the source rows none of the award's Purchase Orders orders are released,
+	but those of ``keep_lines`` (lines awarded to a framework agreement)."""
 	ordered = set(
 		frappe.get_all(
 			"Purchase Order Item",
@@ -334,4 +335,11 @@ def release_unordered(tender, orders: list[str]) -> None:
 			pluck="material_request_item",
 		)
 	)
-	release(tender.name, [s.name for s in tender.material_requests if s.material_request_item not in ordered])
+	release(
+		tender.name,
+		[
+			s.name
+			for s in tender.material_requests
+			if s.material_request_item not in ordered and s.tender_item not in keep_lines
+		],
+	)

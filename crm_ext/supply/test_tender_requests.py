@@ -55,7 +55,9 @@ def draft_tender(title: str):
 	)
 
 
-class TestTenderRequests(SupplyHTTPCase):
+class RequestsCase(SupplyHTTPCase):
+	"""Removes the Material Requests the tests' tenders took (besides what SupplyHTTPCase removes)."""
+
 	@classmethod
 	def tearDownClass(cls):
 		frappe.db.rollback()
@@ -81,6 +83,8 @@ class TestTenderRequests(SupplyHTTPCase):
 		finally:
 			frappe.set_user("Administrator")
 
+
+class TestTenderRequests(RequestsCase):
 	# --- the whole way: need -> tender -> award -> ordered ------------------------------------------
 
 	def test_material_requests_become_tender_lines_and_the_award_orders_them(self):

@@ -40,8 +40,11 @@ frappe.ui.form.on("Tender", {
 		}
 		if (status === "Evaluated") {
 			frm.add_custom_button(__("Award and Create Purchase Orders"), () =>
-				frappe.confirm(__("Create the Purchase Orders and notify every bidder?"), () =>
-					call("award", {}, __("Awarded"))
+				frappe.confirm(
+					__(
+						"Create the Purchase Orders (and a Blanket Order per winner of the lines awarded as framework agreements) and notify every bidder?"
+					),
+					() => call("award", {}, __("Awarded"))
 				)
 			);
 		}

@@ -3,7 +3,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import flt, getdate
 
 from crm_ext.logic.tender.auction import MinStep
 from crm_ext.logic.tender.errors import TenderError
@@ -28,9 +28,11 @@ FROZEN_FIELDS = (
 	"show_best_price",
 	"sniping_window_minutes",
 	"extension_minutes",
+	"agreement_from",
+	"agreement_to",
 )
 FROZEN_TABLES = {
-	"items": ("item_code", "description", "qty", "uom", "required_by"),
+	"items": ("item_code", "description", "qty", "uom", "required_by", "award_as"),
 	"currencies": ("currency",),
 	"other_incoterms": ("incoterm", "freight_percent", "insurance_percent"),
 	"questions": ("question", "mandatory"),
@@ -58,6 +60,8 @@ class Tender(AppDocument):
 		from crm_ext.crm_ext.doctype.tender_question.tender_question import TenderQuestion
 		from crm_ext.crm_ext.doctype.tender_supplier.tender_supplier import TenderSupplier
 
+		agreement_from: DF.Date | None
+		agreement_to: DF.Date | None
 		allow_alternatives: DF.Check
 		allow_excess_qty: DF.Check
 		annual_interest_percent: DF.Percent
@@ -91,6 +95,7 @@ class Tender(AppDocument):
 		show_best_price: DF.Check
 		sniping_window_minutes: DF.Int
 		status: DF.Literal["Draft", "Published", "Closed", "Evaluated", "Awarded", "Cancelled"]
+		supplier_quotations: DF.Literal["", "Draft", "Submitted"]
 		suppliers: DF.Table[TenderSupplier]
 		title: DF.Data
 		weight_delivery: DF.Float
@@ -106,6 +111,7 @@ class Tender(AppDocument):
 		self.drop_sources_of_removed_lines()
 		self.check_auction_settings()
 		self.check_weights()
+		self.check_agreement()
 
 	def check_starts_as_draft(self):
 		"""A new tender is a Draft with nothing opened, evaluated or awarded: the procedure's own
@@ -197,6 +203,22 @@ class Tender(AppDocument):
 			MinStep(flt(self.min_step), "percent" if self.min_step_kind == "Percent" else "amount")
 		except TenderError as e:
 			throw(e, self)
+
+	def check_agreement(self):
+		"""Lines awarded as framework agreements need the agreement's validity (checked against
+		today when the tender is published and awarded)."""
+		if not self.has_framework_lines():
+			return
+		if not self.agreement_from or not self.agreement_to:
+			frappe.throw(
+				_("Agreement Valid From / To: set them, since lines are awarded as Blanket Orders."),
+				title=_("Agreement Validity"),
+			)
+		if getdate(self.agreement_from) > getdate(self.agreement_to):
+			frappe.throw(_("Agreement Valid To: the agreement cannot end before it starts."))
+
+	def has_framework_lines(self) -> bool:
+		return any(row.award_as == "Blanket Order" for row in self.items)
 
 	def check_weights(self):
 		try:
