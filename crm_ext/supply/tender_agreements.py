@@ -100,16 +100,18 @@ def on_purchase_order(doc, method: str | None = None) -> None:
 	rows = [row for row in doc.get("items") or [] if row.get("blanket_order")]
 	if not rows:
 		return
-	tenders = dict(
-		frappe.get_all(
+	orders = {
+		o.name: o
+		for o in frappe.get_all(
 			BLANKET_ORDER,
 			filters={"name": ("in", sorted({row.blanket_order for row in rows})), "tender": ("is", "set")},
-			fields=["name", "tender"],
-			as_list=True,
+			fields=["name", "tender", "supplier", "company", "from_date", "to_date", "docstatus"],
 		)
-	)
-	if not tenders:
+	}
+	if not orders:
 		return
+	check_orders_against(doc, rows, orders)
+	tenders = {name: o.tender for name, o in orders.items()}
 	if not doc.get("tender") and len(set(tenders.values())) == 1:
 		doc.tender = next(iter(tenders.values()))
 	rates = agreed_rates(list(tenders))
@@ -128,8 +130,32 @@ def on_purchase_order(doc, method: str | None = None) -> None:
 		items.append(row)
 	if len(items) != len(doc.items) or any(a is not b for a, b in zip(items, doc.items, strict=False)):
 		doc.set("items", [])
-		for row in items:
-			doc.append("items", row)
+		for idx, row in enumerate(items, start=1):
+			doc.append("items", row).idx = idx
+
+
+def check_orders_against(doc, rows, orders: dict) -> None:
+	"""A tender's agreement is ordered from by its own supplier and company, once submitted and
+	while it is valid (ERPNext's form offers only those; its server checks none of it)."""
+	on = getdate(doc.transaction_date or nowdate())
+	for row in rows:
+		agreement = orders.get(row.blanket_order)
+		if not agreement:
+			continue
+		problem = None
+		if agreement.docstatus != 1:
+			problem = _("it is not submitted")
+		elif (agreement.supplier, agreement.company) != (doc.supplier, doc.company):
+			problem = _("it is the agreement of {0} ({1})").format(agreement.supplier, agreement.company)
+		elif not getdate(agreement.from_date) <= on <= getdate(agreement.to_date):
+			problem = _("it is valid from {0} to {1}").format(agreement.from_date, agreement.to_date)
+		if problem:
+			frappe.throw(
+				_("Row {0}: this order cannot go against Blanket Order {1}: {2}.").format(
+					row.idx, row.blanket_order, problem
+				),
+				title=_("Framework Agreement"),
+			)
 
 
 def agreed_rates(orders: list[str]) -> dict[tuple[str, str], float]:
@@ -151,7 +177,7 @@ def with_requests(row, tender_name: str) -> list:
 		for award in tender.awards
 		if award.blanket_order == row.blanket_order and award.item_code == row.item_code
 	}
-	sources = [s for s in tender.material_requests if s.tender_item in lines]
+	sources = tender_requests.in_order([s for s in tender.material_requests if s.tender_item in lines])
 	room = tender_requests.orderable(sources, row.item_code)
 	if not room:
 		return [row]

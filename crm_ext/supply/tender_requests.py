@@ -252,7 +252,7 @@ def purchase_order_rows(tender, line, item_code: str, qty: Number, factor: Numbe
 	``factor`` stock units per UOM): the quantity split across the line's Material Request lines,
 	each at most what it still needs now; the rest without a Material Request. An alternative item
 	orders no Material Request line (ERPNext links a PO row only to a line of the same item)."""
-	sources = [s for s in tender.material_requests if s.tender_item == line.name]
+	sources = in_order([s for s in tender.material_requests if s.tender_item == line.name])
 	room = orderable(sources, item_code)
 	factor = to_decimal(flt(factor) or 1)
 	by_name = {s.name: s for s in sources}
@@ -274,6 +274,27 @@ def purchase_order_rows(tender, line, item_code: str, qty: Number, factor: Numbe
 			values["warehouse"] = sources[0].warehouse
 		rows.append(values)
 	return rows
+
+
+def in_order(sources) -> list:
+	"""Source rows in the order an awarded quantity fills them: the earliest need first, then the
+	oldest request, then its line order (the table itself is in claim order)."""
+	idx = dict(
+		frappe.get_all(
+			"Material Request Item",
+			filters={"name": ("in", [s.material_request_item for s in sources] or [""])},
+			fields=["name", "idx"],
+			as_list=True,
+		)
+	)
+	return sorted(
+		sources,
+		key=lambda s: (
+			str(s.schedule_date or ""),
+			s.material_request or "",
+			idx.get(s.material_request_item, 0),
+		),
+	)
 
 
 def orderable(sources, item_code: str) -> dict[str, float]:

@@ -115,6 +115,14 @@ class TestTenderAgreements(RequestsCase):
 		).insert()
 		self.assertEqual((second.tender, second.items[0].rate), (tender.name, 9))
 		second.submit()
+		# only its supplier orders against the agreement, and only while it is valid
+		stranger = frappe.copy_doc(second)
+		stranger.supplier = SUPPLIER_A
+		self.assertRaises(frappe.ValidationError, stranger.insert)
+		late = frappe.copy_doc(second)
+		late.transaction_date = add_days(nowdate(), 400)
+		late.schedule_date = late.items[0].schedule_date = add_days(nowdate(), 401)
+		self.assertRaises(frappe.ValidationError, late.insert)
 		# ERPNext keeps the orders within the agreed quantity
 		third = frappe.copy_doc(second)
 		third.items[0].qty = 1
