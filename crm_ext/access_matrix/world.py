@@ -411,6 +411,7 @@ def make_tenders(world: World) -> None:
 			("tender_incoterm", "other_incoterms"),
 			("tender_question", "questions"),
 			("tender_request", "material_requests"),
+			("tender_notification", "notifications"),
 		):
 			if not doc.get(table):
 				continue

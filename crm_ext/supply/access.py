@@ -89,6 +89,7 @@ SERVER_TABLES = {
 	"Tender": {
 		"evaluations": ALL,
 		"awards": ALL,
+		"notifications": ALL,
 		"material_requests": ALL,
 		"suppliers": ("notified_on",),
 	},
