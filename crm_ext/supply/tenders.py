@@ -649,7 +649,7 @@ def award(name: str) -> list[str]:
 	tender.status = AWARDED
 	as_procedure(tender)
 	tender.save()
-	mark_bids(tender, bids, set(orders) | set(agreements))
+	mark_bids(tender, bids, set(orders) | set(agreements), set(agreements) - set(orders))
 	# a framework line's Material Request lines stay with it: the orders against the agreement take them
 	tender_requests.release_unordered(
 		tender, list(orders.values()), keep_lines={row.tender_item for row in framework}
@@ -773,20 +773,26 @@ def auction_first_round(tender, matrix, bids) -> dict:
 	return prices
 
 
-def mark_bids(tender, bids, winners: set[str]) -> None:
+def mark_bids(tender, bids, winners: set[str], agreement_only: frozenset | set = frozenset()) -> None:
+	"""Awarded / Not Awarded, and each bidder told (``agreement_only``: winners of framework
+	agreements alone, whose orders come later)."""
 	rows = []
 	for bid in bids:
 		won = bid.supplier in winners
 		bid.db_set("status", "Awarded" if won else "Not Awarded")
+		if not won:
+			message = _("Your bid {0} on tender {1} ({2}) was not awarded. Thank you for bidding.")
+		elif bid.supplier in agreement_only:
+			message = _(
+				"Your bid {0} on tender {1} ({2}) was awarded as a framework agreement (Blanket Order): orders against it follow."
+			)
+		else:
+			message = _("Your bid {0} on tender {1} ({2}) was awarded. A purchase order follows.")
 		rows.append(
 			notify_supplier(
 				bid.supplier,
 				_("Tender {0}: result").format(tender.title),
-				(
-					_("Your bid {0} on tender {1} ({2}) was awarded. A purchase order follows.")
-					if won
-					else _("Your bid {0} on tender {1} ({2}) was not awarded. Thank you for bidding.")
-				).format(bid.name, tender.name, tender.title),
+				message.format(bid.name, tender.name, tender.title),
 				tender,
 				notices.RESULT,
 			)

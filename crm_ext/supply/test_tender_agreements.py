@@ -7,6 +7,7 @@ import frappe
 from frappe.utils import add_days, add_to_date, flt, now_datetime, nowdate
 
 from crm_ext.crm_ext.doctype.tender.test_tender import bid_as
+from crm_ext.supply import tender_notifications as notices
 from crm_ext.supply import tender_requests, tenders
 from crm_ext.supply.test_http_base import SUPPLIER_A, SUPPLIER_B
 from crm_ext.supply.test_tender_requests import (
@@ -63,6 +64,16 @@ class TestTenderAgreements(RequestsCase):
 		from erpnext.manufacturing.doctype.blanket_order.blanket_order import make_order
 
 		request, tender, documents = self.awarded("Framework")
+		# bidders were told which lines are framework agreements, and for how long
+		from crm_ext.supply.tender_portal import tender_for_portal
+
+		shown = tender_for_portal(tender.name)
+		self.assertEqual([row.framework for row in shown["items"]], [True, False])
+		self.assertEqual(str(shown.agreement_to), add_days(nowdate(), 365))
+		# and each winner hears what it won
+		told = {row.supplier: row.message for row in tender.notifications if row.kind == notices.RESULT}
+		self.assertIn("framework agreement", told[SUPPLIER_B])
+		self.assertIn("purchase order follows", told[SUPPLIER_A])
 		agreement = frappe.get_doc("Blanket Order", {"tender": tender.name})
 		self.assertEqual(
 			(agreement.supplier, agreement.blanket_order_type, agreement.docstatus),
