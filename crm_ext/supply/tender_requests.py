@@ -9,7 +9,9 @@ Purchase Orders (issue 14, part 1).
   row's ``claim`` column is unique and holds the line's name while the tender holds it. Two buyers
   adding the same line at once: the second insert waits for the first transaction and then fails
   on the key, and nothing of its request is saved. A line is released when its tender is
-  cancelled, when it leaves a Draft tender's lines, and at the award when it got nothing.
+  cancelled, when it leaves a Draft tender's lines, at the award when it got nothing (a line
+  awarded to a framework agreement stays: the orders against the agreement take it), and when the
+  last live order of the tender ordering it is cancelled.
 - :func:`purchase_order_rows`: an awarded line's quantity split back across its source lines (each
   at most what it still needs when the award is made), carrying ``material_request`` /
   ``material_request_item`` so that ERPNext's own status updater moves the Material Request's
@@ -90,7 +92,7 @@ def add_material_requests(name: str, material_requests: list | str) -> dict:
 		for line_row, line in zip(lines, merged, strict=True)
 		for source in line.sources
 	]
-	# claims are taken in one order (by Material Request line), so concurrent requests never deadlock
+	# claims are inserted in one order (by Material Request line)
 	for line_name, source in sorted(sources, key=lambda s: s[1].row_id):
 		row = by_row[source.row_id]
 		tender.append(
@@ -364,3 +366,42 @@ def release_unordered(tender, orders: list[str], keep_lines=frozenset()) -> None
 			if s.material_request_item not in ordered and s.tender_item not in keep_lines
 		],
 	)
+
+
+def release_cancelled(order) -> None:
+	"""A cancelled Purchase Order of a tender no longer orders its Material Request lines: those no
+	other live order of the tender orders are released (another tender may take them again)."""
+	lines = {row.material_request_item for row in order.items if row.get("material_request_item")}
+	if not lines:
+		return
+	po, item = frappe.qb.DocType("Purchase Order"), frappe.qb.DocType("Purchase Order Item")
+	still = {
+		r[0]
+		for r in frappe.qb.from_(item)
+		.join(po)
+		.on(po.name == item.parent)
+		.select(item.material_request_item)
+		.where(
+			(po.tender == order.tender)
+			& (po.docstatus < 2)
+			& (po.name != order.name)
+			& (item.material_request_item.isin(list(lines)))
+		)
+		.run()
+	}
+	framework = frappe.get_all(
+		"Tender Item",
+		filters={"parenttype": "Tender", "parent": order.tender, "award_as": "Blanket Order"},
+		pluck="name",
+	)
+	sources = frappe.get_all(
+		SOURCE,
+		filters={
+			"parenttype": "Tender",
+			"parent": order.tender,
+			"claim": ("in", list(lines - still) or [""]),
+			"tender_item": ("not in", framework or [""]),
+		},
+		pluck="name",
+	)
+	release(order.tender, sources)

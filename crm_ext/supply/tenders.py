@@ -854,6 +854,8 @@ def on_purchase_document(doc, method: str | None = None) -> None:
 	"""doc_events of Purchase Order / Purchase Invoice (submit, cancel)."""
 	if doc.get("tender"):
 		update_totals(doc.tender)
+		if doc.doctype == "Purchase Order" and method == "on_cancel":
+			tender_requests.release_cancelled(doc)
 
 
 def set_payment_tender(doc, method: str | None = None) -> None:

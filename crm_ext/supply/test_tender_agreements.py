@@ -47,6 +47,13 @@ class TestTenderAgreements(RequestsCase):
 		doc.save()
 		frappe.set_user("Administrator")
 		self.as_buyer(tenders.publish, tender.name)
+		# what bidders price is frozen: the kind of award of a line, the agreement's validity
+		frappe.set_user(self.user["buyer"])
+		for change in ({"agreement_to": add_days(nowdate(), 30)}, {"award_as": "Purchase Order"}):
+			doc = frappe.get_doc("Tender", tender.name)
+			(doc.items[0] if "award_as" in change else doc).update(change)
+			self.assertRaises(frappe.ValidationError, doc.save)
+		frappe.set_user("Administrator")
 		bid_as(self.user["supplier_a"], tender.name, [(10, 100, 5), (450, 4, 30)])
 		bid_as(self.user["supplier_b"], tender.name, [(9, 100, 5), (0, 0, None)])
 		frappe.db.set_value("Tender", tender.name, "deadline", add_to_date(now_datetime(), minutes=-1))
@@ -149,6 +156,12 @@ class TestTenderAgreements(RequestsCase):
 		invoice.insert()
 		invoice.submit()
 		self.assertEqual(flt(frappe.db.get_value("Tender", tender.name, "invoiced_amount")), 60 * 9)
+		# an order against the agreement cancelled: the agreement keeps its request line for the next
+		second.reload()
+		second.cancel()
+		self.assertEqual(
+			tender_requests.held_rows([request.items[0].name]), {request.items[0].name: tender.name}
+		)
 
 	def test_every_evaluated_bid_becomes_a_supplier_quotation(self):
 		_request, tender, _documents = self.awarded("Quotations", quotations="Draft")

@@ -188,6 +188,15 @@ class TestTenderRequests(RequestsCase):
 		again = self.as_buyer(tender_requests.add_material_requests, other.name, [mr2.name])
 		self.assertEqual(again["added"], [mr2.items[1].name])
 		self.assertEqual(again["skipped"], [(mr2.items[0].name, tender.name)])
+		# B's order cancelled: its request lines are free again (and ordered no more)
+		po_b.reload()
+		po_b.cancel()
+		self.assertEqual(
+			tender_requests.held_rows([mr1.items[0].name, mr2.items[0].name, mr1.items[1].name]),
+			{mr1.items[1].name: tender.name},
+		)
+		mr1.reload()
+		self.assertEqual(flt(mr1.items[0].ordered_qty), 0)
 
 	def test_excess_quantity_is_ordered_beyond_the_requests(self):
 		mr = make_material_request([(BOLT, 30, 10), (BOLT, 20, 10)])
