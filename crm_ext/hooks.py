@@ -123,6 +123,8 @@ doc_events = {
 		"before_submit": "crm_ext.supply.eligibility.check_transaction",
 	},
 	"Purchase Order": {
+		# ordered against a tender's framework agreement: its tender, rates and Material Requests
+		"before_validate": "crm_ext.supply.tender_agreements.on_purchase_order",
 		"validate": "crm_ext.supply.eligibility.check_transaction",
 		"before_submit": "crm_ext.supply.eligibility.check_transaction",
 		"on_submit": "crm_ext.supply.tenders.on_purchase_document",
@@ -223,6 +225,7 @@ permission_query_conditions = {
 	"Tender Evaluation": "crm_ext.access.child_query",
 	"Tender Incoterm": "crm_ext.access.child_query",
 	"Tender Item": "crm_ext.access.child_query",
+	"Tender Material Request": "crm_ext.access.child_query",
 	"Tender Notification": "crm_ext.access.child_query",
 	"Tender Question": "crm_ext.access.child_query",
 	"Tender Supplier": "crm_ext.access.child_query",

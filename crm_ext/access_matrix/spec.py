@@ -91,6 +91,7 @@ ROWS = {
 			("tender_notification", "Tender Notification"),
 		)
 	},
+	"tender_request_sealed": ("Tender Material Request", "tender_sealed"),
 	"evaluation": ("Tender Evaluation", "tender_opened"),
 	"award_line": ("Tender Award Line", "tender_opened"),
 	"bid_item_sealed_a": ("Tender Bid Item", "bid_sealed_a"),
@@ -345,6 +346,10 @@ METHODS = {
 		"POST",
 		SUPPLIER_A,
 		{"name": "@bid_opened_a", "row": "no-such-row", "filename": "a.txt", "filedata": PDF},
+	),
+	# a published tender takes no more lines: a buyer gets the business refusal after the right check
+	"crm_ext.supply.tender_requests.add_material_requests": Call(
+		"POST", BUYERS, {"name": "@tender_sealed", "material_requests": ["@material_request"]}, status=417
 	),
 	"crm_ext.supply.tenders.publish": Call("POST", BUYERS, {"name": "@tender_sealed"}),
 	"crm_ext.supply.tenders.extend_deadline": Call(

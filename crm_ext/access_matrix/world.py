@@ -317,7 +317,34 @@ def make_qualifications(world: World) -> None:
 			world.rows[f"{key}_{side}"] = (row.doctype, row.name, f"qualification_{side}")
 
 
-def make_tender(title: str, suppliers: list[str]) -> str:
+def make_material_request() -> str:
+	"""A submitted purchase request for both items (the sealed tender's lines come from it)."""
+	warehouse = frappe.db.get_value("Warehouse", {"company": COMPANY, "is_group": 0}, "name")
+	doc = frappe.get_doc(
+		{
+			"doctype": "Material Request",
+			"material_request_type": "Purchase",
+			"company": COMPANY,
+			"transaction_date": now_datetime().date(),
+			"schedule_date": add_to_date(now_datetime(), days=20).date(),
+			"items": [
+				{
+					"item_code": code,
+					"qty": qty,
+					"uom": "Nos",
+					"conversion_factor": 1,
+					"schedule_date": add_to_date(now_datetime(), days=20).date(),
+					"warehouse": warehouse,
+				}
+				for code, qty in zip(ITEMS, (100, 10), strict=True)
+			],
+		}
+	).insert()
+	doc.submit()
+	return doc.name
+
+
+def make_tender(title: str, suppliers: list[str], request: str | None = None) -> str:
 	tender = frappe.get_doc(
 		{
 			"doctype": "Tender",
@@ -329,7 +356,9 @@ def make_tender(title: str, suppliers: list[str]) -> str:
 			"delivery_location": "Rotterdam",
 			"currencies": [{"currency": "USD"}],
 			"other_incoterms": [{"incoterm": "EXW", "freight_percent": 5}],
-			"items": [
+			"items": []
+			if request
+			else [
 				{"item_code": ITEMS[0], "qty": 100, "uom": "Nos", "budget_unit_price": 12},
 				{"item_code": ITEMS[1], "qty": 10, "uom": "Nos", "budget_unit_price": 500},
 			],
@@ -338,8 +367,10 @@ def make_tender(title: str, suppliers: list[str]) -> str:
 			"weight_price": 100,
 		}
 	).insert()
-	from crm_ext.supply import tenders
+	from crm_ext.supply import tender_requests, tenders
 
+	if request:
+		tender_requests.add_material_requests(tender.name, [request])
 	tenders.publish(tender.name)
 	return tender.name
 
@@ -371,7 +402,9 @@ def make_tenders(world: World) -> None:
 	make_items()
 	frappe.db.set_single_value("CRM Ext Settings", "tender_qualification_check", "Off")
 	suppliers = list(SUPPLIERS.values())
-	sealed = make_tender("_AM Sealed", suppliers)
+	request = make_material_request()
+	world.extra["material_request"] = request
+	sealed = make_tender("_AM Sealed", suppliers, request)
 	world.records["tender_sealed"] = ("Tender", sealed)
 	world.records["bid_sealed_a"] = ("Tender Bid", bid(world, "supplier_a", sealed, [10, 450]))
 	world.records["bid_sealed_b"] = ("Tender Bid", bid(world, "supplier_b", sealed, [11, 440]))
@@ -402,8 +435,11 @@ def make_tenders(world: World) -> None:
 			("tender_currency", "currencies"),
 			("tender_incoterm", "other_incoterms"),
 			("tender_question", "questions"),
+			("tender_request", "material_requests"),
 			("tender_notification", "notifications"),
 		):
+			if not doc.get(table):
+				continue
 			world.rows[f"{row_key}_{suffix}"] = (doc.get(table)[0].doctype, doc.get(table)[0].name, key)
 	opened_doc = frappe.get_doc("Tender", opened)
 	world.rows["evaluation"] = ("Tender Evaluation", opened_doc.evaluations[0].name, "tender_opened")
@@ -471,6 +507,12 @@ def remove() -> None:
 	"""Everything a run (or a failed earlier run) made, children and logs included."""
 	tenders = frappe.get_all("Tender", filters={"title": ("like", "_AM %")}, pluck="name")
 	if tenders:
+		requests = frappe.get_all(
+			"Tender Material Request", filters={"parent": ("in", tenders)}, pluck="material_request"
+		)
+		for request in set(requests):
+			frappe.db.delete("Material Request Item", {"parent": request})
+			frappe.db.delete("Material Request", {"name": request})
 		bids = frappe.get_all("Tender Bid", filters={"tender": ("in", tenders)}, pluck="name")
 		for doctype, parent_names in (("Tender Bid", bids), ("Tender", tenders)):
 			for child in {df.options for df in frappe.get_meta(doctype).get_table_fields()}:

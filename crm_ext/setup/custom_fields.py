@@ -25,6 +25,32 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"description": "The tender this document comes from (set by the award, copied to invoices).",
 		}
 	],
+	# a winner's framework agreement (the award) and every evaluated bid's quotation: they lead
+	# back to their tender; a Purchase Order made against the agreement takes the tender from it
+	"Blanket Order": [
+		{
+			"fieldname": "tender",
+			"fieldtype": "Link",
+			"label": "Tender",
+			"options": "Tender",
+			"insert_after": "supplier_name",
+			"read_only": 1,
+			"search_index": 1,
+			"description": "The tender whose award made this framework agreement.",
+		}
+	],
+	"Supplier Quotation": [
+		{
+			"fieldname": "tender",
+			"fieldtype": "Link",
+			"label": "Tender",
+			"options": "Tender",
+			"insert_after": "supplier_name",
+			"read_only": 1,
+			"search_index": 1,
+			"description": "The tender whose bid this quotation records.",
+		}
+	],
 	"Purchase Invoice": [
 		{
 			"fieldname": "tender",

@@ -85,7 +85,14 @@ SERVER_FIELDS = {
 	),
 }
 SERVER_TABLES = {
-	"Tender": {"evaluations": ALL, "awards": ALL, "notifications": ALL, "suppliers": ("notified_on",)},
+	# the Material Request lines come in through "Get Items From" only (crm_ext.supply.tender_requests)
+	"Tender": {
+		"evaluations": ALL,
+		"awards": ALL,
+		"notifications": ALL,
+		"material_requests": ALL,
+		"suppliers": ("notified_on",),
+	},
 	"Tender Bid": {
 		"items": ("tender_item", "item_code", "description", "requested_qty", "uom", "amount"),
 		"answers": ("question_id", "question", "mandatory"),

@@ -90,9 +90,13 @@ def tender_for_portal(name: str) -> frappe._dict:
 				qty=row.qty,
 				uom=row.uom,
 				required_by=row.required_by,
+				framework=row.award_as == "Blanket Order",
 			)
 			for row in tender.items
 		],
+		# the terms a bidder prices: lines awarded as framework agreements, and their validity
+		agreement_from=tender.agreement_from if tender.has_framework_lines() else None,
+		agreement_to=tender.agreement_to if tender.has_framework_lines() else None,
 		questions=[
 			frappe._dict(idx=row.idx, question=row.question, mandatory=row.mandatory)
 			for row in tender.questions

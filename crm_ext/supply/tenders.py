@@ -32,7 +32,7 @@ from crm_ext.logic.tender.errors import TenderError
 from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
 from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
-from crm_ext.supply import tender_log
+from crm_ext.supply import tender_agreements, tender_log, tender_requests
 from crm_ext.supply import tender_notifications as notices
 from crm_ext.supply.access import buyer_may_see, forbid, is_internal, require_opened, require_tender
 from crm_ext.supply.eligibility import (
@@ -157,6 +157,8 @@ def publish(name: str) -> str:
 	except TenderError as e:
 		throw(e, tender, title=_("Cannot Publish"))
 	check_invited_eligibility(tender)
+	if tender.has_framework_lines():
+		tender_agreements.check_agreement_validity(tender)
 	# the procedure starts from a clean record: nothing opened, evaluated or awarded yet
 	tender.update({"status": PUBLISHED, "opened_on": None, "opened_by": None, "exchange_rate_date": None})
 	tender.set("evaluations", [])
@@ -325,6 +327,7 @@ def cancel(name: str, reason: str = "") -> str:
 	tender = require_tender(name)
 	require_status(tender, DRAFT, PUBLISHED, CLOSED, EVALUATED)
 	frappe.db.set_value("Tender", name, "status", CANCELLED)
+	tender_requests.release(name)
 	tender_log.append(name, "Cancelled", {"reason": reason or ""})
 	return CANCELLED
 
@@ -614,31 +617,60 @@ def comparison_matrix(tender) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def award(name: str) -> list[str]:
-	"""Create one Purchase Order per winning supplier; mark and notify every bidder; -> Awarded.
-	Right: an internal buyer with write on the tender and the right to create Purchase Orders."""
+	"""Create one Purchase Order per winning supplier (and one Blanket Order per winner of lines
+	awarded as framework agreements); record the bids as Supplier Quotations when the tender says
+	so; mark and notify every bidder; -> Awarded.
+	Right: an internal buyer with write on the tender and the right to create Purchase Orders (and
+	Supplier Quotations when they are recorded)."""
 	tender = require_tender(name)
 	require_opened(tender)
 	require_status(tender, EVALUATED)
 	frappe.has_permission("Purchase Order", "create", throw=True)
+	if tender.supplier_quotations:
+		frappe.has_permission(
+			"Supplier Quotation",
+			"submit" if tender.supplier_quotations == "Submitted" else "create",
+			throw=True,
+		)
 	if not tender.awards:
 		frappe.throw(_("No line could be awarded: no bid offers any line."), title=_("Nothing to Award"))
+	direct, framework = tender_agreements.framework_rows(tender)
 	groups: dict[str, list] = {}
-	for row in tender.awards:
+	for row in direct:
 		groups.setdefault(row.supplier, []).append(row)
 	orders = {supplier: make_purchase_order(tender, rows) for supplier, rows in groups.items()}
-	for row in tender.awards:
+	agreements = tender_agreements.make_blanket_orders(tender, framework) if framework else {}
+	for row in direct:
 		row.purchase_order = orders[row.supplier]
-	matrix, bids, _basis, _quals = comparison(tender)
+	for row in framework:
+		row.blanket_order = agreements[row.supplier]
+	matrix, bids, basis, _quals = comparison(tender)
+	quotations = (
+		tender_agreements.make_supplier_quotations(tender, bids, basis.rates)
+		if tender.supplier_quotations
+		else []
+	)
 	tender.savings = flt(compute_savings(tender, matrix, bids), tender.precision("savings"))
 	tender.status = AWARDED
 	as_procedure(tender)
 	tender.save()
-	mark_bids(tender, bids, set(orders))
+	mark_bids(tender, bids, set(orders) | set(agreements), set(agreements) - set(orders))
+	# a framework line's Material Request lines stay with it: the orders against the agreement take them
+	tender_requests.release_unordered(
+		tender, list(orders.values()), keep_lines={row.tender_item for row in framework}
+	)
 	tender_log.append(
-		name, "Awarded", {"purchase_orders": sorted(orders.values()), "winners": sorted(orders)}
+		name,
+		"Awarded",
+		{
+			"purchase_orders": sorted(orders.values()),
+			"blanket_orders": sorted(agreements.values()),
+			"supplier_quotations": sorted(quotations),
+			"winners": sorted(set(orders) | set(agreements)),
+		},
 	)
 	update_totals(name)
-	return sorted(orders.values())
+	return sorted(orders.values()) + sorted(agreements.values())
 
 
 def make_purchase_order(tender, rows) -> str:
@@ -683,18 +715,20 @@ def make_purchase_order(tender, rows) -> str:
 			if line.uom == stock_uom
 			else get_conversion_factor(row.item_code, line.uom).get("conversion_factor")
 		)
-		po.append(
-			"items",
-			{
-				"item_code": row.item_code,
-				"description": row.description or line.description or line.item_name or row.item_code,
-				"qty": row.qty,
-				"uom": line.uom,
-				"conversion_factor": factor or 1,
-				"rate": row.unit_price,
-				"schedule_date": schedule_date,
-			},
-		)
+		# split across the line's Material Request lines (one row when it has none)
+		for part in tender_requests.purchase_order_rows(tender, line, row.item_code, row.qty, factor or 1):
+			po.append(
+				"items",
+				{
+					"item_code": row.item_code,
+					"description": row.description or line.description or line.item_name or row.item_code,
+					"uom": line.uom,
+					"conversion_factor": factor or 1,
+					"rate": row.unit_price,
+					"schedule_date": schedule_date,
+					**part,
+				},
+			)
 	po.insert()
 	return po.name
 
@@ -744,7 +778,9 @@ def auction_first_round(tender, matrix, bids) -> dict:
 	return prices
 
 
-def mark_bids(tender, bids, winners: set[str]) -> None:
+def mark_bids(tender, bids, winners: set[str], agreement_only: frozenset | set = frozenset()) -> None:
+	"""Awarded / Not Awarded, and each bidder told (``agreement_only``: winners of framework
+	agreements alone, whose orders come later)."""
 	rows = []
 	for bid in bids:
 		won = bid.supplier in winners
@@ -753,16 +789,25 @@ def mark_bids(tender, bids, winners: set[str]) -> None:
 			notify_supplier(
 				bid.supplier,
 				lambda: _("Tender {0}: result").format(tender.title),
-				lambda bid=bid, won=won: (
-					_("Your bid {0} on tender {1} ({2}) was awarded. A purchase order follows.")
-					if won
-					else _("Your bid {0} on tender {1} ({2}) was not awarded. Thank you for bidding.")
-				).format(bid.name, tender.name, tender.title),
+				lambda bid=bid, won=won: result_message(won, bid.supplier in agreement_only).format(
+					bid.name, tender.name, tender.title
+				),
 				tender,
 				notices.RESULT,
 			)
 		)
 	notices.report(rows, _("Tender {0} is awarded; the Purchase Orders are drafts.").format(tender.name))
+
+
+def result_message(won: bool, agreement_only: bool) -> str:
+	"""What a bidder is told of the award, in the language of the moment (the bidder's)."""
+	if not won:
+		return _("Your bid {0} on tender {1} ({2}) was not awarded. Thank you for bidding.")
+	if agreement_only:
+		return _(
+			"Your bid {0} on tender {1} ({2}) was awarded as a framework agreement (Blanket Order): orders against it follow."
+		)
+	return _("Your bid {0} on tender {1} ({2}) was awarded. A purchase order follows.")
 
 
 # --- follow-through: ordered / invoiced / paid from the ledger ---------------------------------
@@ -819,6 +864,8 @@ def on_purchase_document(doc, method: str | None = None) -> None:
 	"""doc_events of Purchase Order / Purchase Invoice (submit, cancel)."""
 	if doc.get("tender"):
 		update_totals(doc.tender)
+		if doc.doctype == "Purchase Order" and method == "on_cancel":
+			tender_requests.release_cancelled(doc)
 
 
 def set_payment_tender(doc, method: str | None = None) -> None:

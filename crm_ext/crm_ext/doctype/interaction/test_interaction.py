@@ -261,7 +261,8 @@ class TestInteraction(CRMTestCase):
 		lead = make_sales_lead(lead_owner=REP)
 		todo, _ = create_follow_up("Sales Lead", lead.name, REP, "Call back", date(2031, 3, 6))
 		with self.freeze_time(datetime(2031, 3, 8, 7, 0)):  # Saturday
-			self.assertEqual(roll_over_follow_ups(), 1)
+			# counts every open follow-up of the site (demo or benchmark data may hold more): this one moved
+			self.assertGreaterEqual(roll_over_follow_ups(), 1)
 			self.assertEqual(roll_over_follow_ups(), 0)  # idempotent
 		row = frappe.db.get_value(
 			"ToDo", todo, ["date", "crm_carried_over", "crm_original_date", "crm_escalated"], as_dict=True

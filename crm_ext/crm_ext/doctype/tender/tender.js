@@ -17,6 +17,11 @@ frappe.ui.form.on("Tender", {
 		const status = frm.doc.status;
 		if (status === "Draft") {
 			frm.add_custom_button(__("Publish"), () => call("publish", {}, __("Published")));
+			frm.add_custom_button(
+				__("Material Request"),
+				() => frm.trigger("get_material_requests"),
+				__("Get Items From")
+			);
 		}
 		if (status === "Published") {
 			frm.add_custom_button(__("Extend Deadline"), () => {
@@ -35,8 +40,11 @@ frappe.ui.form.on("Tender", {
 		}
 		if (status === "Evaluated") {
 			frm.add_custom_button(__("Award and Create Purchase Orders"), () =>
-				frappe.confirm(__("Create the Purchase Orders and notify every bidder?"), () =>
-					call("award", {}, __("Awarded"))
+				frappe.confirm(
+					__(
+						"Create the Purchase Orders (and a Blanket Order per winner of the lines awarded as framework agreements) and notify every bidder?"
+					),
+					() => call("award", {}, __("Awarded"))
 				)
 			);
 		}
@@ -56,6 +64,59 @@ frappe.ui.form.on("Tender", {
 			__("Actions")
 		);
 		frm.trigger("show_bids");
+	},
+
+	get_material_requests(frm) {
+		// submitted purchase requests of the tender's company with something left to order; the
+		// server skips the lines another live tender holds and merges by item and required date
+		new frappe.ui.form.MultiSelectDialog({
+			doctype: "Material Request",
+			target: frm,
+			setters: { schedule_date: null },
+			date_field: "transaction_date",
+			get_query() {
+				return {
+					filters: {
+						docstatus: 1,
+						material_request_type: "Purchase",
+						company: frm.doc.company,
+						status: ["in", ["Pending", "Partially Ordered", "Partially Received"]],
+					},
+				};
+			},
+			action(selections) {
+				if (!selections.length) {
+					frappe.msgprint(__("Choose at least one Material Request."));
+					return;
+				}
+				this.dialog.hide();
+				frappe
+					.call({
+						method: "crm_ext.supply.tender_requests.add_material_requests",
+						args: { name: frm.doc.name, material_requests: selections },
+						freeze: true,
+					})
+					.then((r) => {
+						const skipped = r.message.skipped || [];
+						frappe.show_alert({
+							message: __("{0} line(s) added from {1} Material Request line(s)", [
+								r.message.lines,
+								r.message.added.length,
+							]),
+							indicator: "green",
+						});
+						if (skipped.length) {
+							frappe.msgprint(
+								__("{0} Material Request line(s) are already in another tender: {1}", [
+									skipped.length,
+									skipped.map((s) => frappe.utils.escape_html(s[1])).join(", "),
+								])
+							);
+						}
+						frm.reload_doc();
+					});
+			},
+		});
 	},
 
 	show_bids(frm) {

@@ -3,7 +3,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import flt, getdate
 
 from crm_ext.logic.tender.auction import MinStep
 from crm_ext.logic.tender.errors import TenderError
@@ -28,10 +28,12 @@ FROZEN_FIELDS = (
 	"show_best_price",
 	"sniping_window_minutes",
 	"extension_minutes",
+	"agreement_from",
+	"agreement_to",
 )
 FROZEN_TABLES = {
 	# the item group decides who may bid on an open tender and who may be awarded the line
-	"items": ("item_code", "description", "item_group", "qty", "uom", "required_by"),
+	"items": ("item_code", "description", "item_group", "qty", "uom", "required_by", "award_as"),
 	"currencies": ("currency",),
 	"other_incoterms": ("incoterm", "freight_percent", "insurance_percent"),
 	"questions": ("question", "mandatory"),
@@ -75,9 +77,14 @@ class Tender(AppDocument):
 		from crm_ext.crm_ext.doctype.tender_evaluation.tender_evaluation import TenderEvaluation
 		from crm_ext.crm_ext.doctype.tender_incoterm.tender_incoterm import TenderIncoterm
 		from crm_ext.crm_ext.doctype.tender_item.tender_item import TenderItem
+		from crm_ext.crm_ext.doctype.tender_material_request.tender_material_request import (
+			TenderMaterialRequest,
+		)
 		from crm_ext.crm_ext.doctype.tender_question.tender_question import TenderQuestion
 		from crm_ext.crm_ext.doctype.tender_supplier.tender_supplier import TenderSupplier
 
+		agreement_from: DF.Date | None
+		agreement_to: DF.Date | None
 		allow_alternatives: DF.Check
 		allow_excess_qty: DF.Check
 		annual_interest_percent: DF.Percent
@@ -94,6 +101,7 @@ class Tender(AppDocument):
 		invoiced_amount: DF.Currency
 		items: DF.Table[TenderItem]
 		log_head_hash: DF.Data | None
+		material_requests: DF.Table[TenderMaterialRequest]
 		min_step: DF.Float
 		min_step_kind: DF.Literal["Amount", "Percent"]
 		mode: DF.Literal["Sealed Bid", "Reverse Auction"]
@@ -110,6 +118,7 @@ class Tender(AppDocument):
 		show_best_price: DF.Check
 		sniping_window_minutes: DF.Int
 		status: DF.Literal["Draft", "Published", "Closed", "Evaluated", "Awarded", "Cancelled"]
+		supplier_quotations: DF.Literal["", "Draft", "Submitted"]
 		suppliers: DF.Table[TenderSupplier]
 		title: DF.Data
 		weight_delivery: DF.Float
@@ -127,8 +136,10 @@ class Tender(AppDocument):
 		self.check_frozen_after_publication()
 		self.check_unique_rows()
 		self.check_lines()
+		self.drop_sources_of_removed_lines()
 		self.check_auction_settings()
 		self.check_weights()
+		self.check_agreement()
 
 	def check_starts_as_draft(self):
 		"""A new tender is a Draft with nothing opened, evaluated or awarded: the procedure's own
@@ -199,6 +210,14 @@ class Tender(AppDocument):
 			if flt(row.qty) <= 0:
 				frappe.throw(_("Items row {0}: the quantity must be more than 0.").format(row.idx))
 
+	def drop_sources_of_removed_lines(self):
+		"""A Draft's line removed by the buyer lets its Material Request lines go (another tender may
+		take them)."""
+		lines = {row.name for row in self.items}
+		kept = [row for row in self.material_requests if row.tender_item in lines]
+		if len(kept) != len(self.material_requests):
+			self.set("material_requests", kept)
+
 	def check_auction_settings(self):
 		if self.mode != "Reverse Auction":
 			return
@@ -213,6 +232,22 @@ class Tender(AppDocument):
 			MinStep(flt(self.min_step), "percent" if self.min_step_kind == "Percent" else "amount")
 		except TenderError as e:
 			throw(e, self)
+
+	def check_agreement(self):
+		"""Lines awarded as framework agreements need the agreement's validity (checked against
+		today when the tender is published and awarded)."""
+		if not self.has_framework_lines():
+			return
+		if not self.agreement_from or not self.agreement_to:
+			frappe.throw(
+				_("Agreement Valid From / To: set them, since lines are awarded as Blanket Orders."),
+				title=_("Agreement Validity"),
+			)
+		if getdate(self.agreement_from) > getdate(self.agreement_to):
+			frappe.throw(_("Agreement Valid To: the agreement cannot end before it starts."))
+
+	def has_framework_lines(self) -> bool:
+		return any(row.award_as == "Blanket Order" for row in self.items)
 
 	def check_weights(self):
 		try:

@@ -14,6 +14,7 @@ class TenderAwardLine(AppRow):
 		from frappe.types import DF
 
 		bid: DF.Link | None
+		blanket_order: DF.Link | None
 		converted_unit_price: DF.Currency
 		currency: DF.Link | None
 		description: DF.SmallText | None

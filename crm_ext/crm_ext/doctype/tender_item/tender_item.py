@@ -13,6 +13,7 @@ class TenderItem(AppRow):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		award_as: DF.Literal["Purchase Order", "Blanket Order"]
 		budget_unit_price: DF.Currency
 		description: DF.SmallText | None
 		item_code: DF.Link | None
