@@ -30,12 +30,11 @@ from crm_ext.logic.tender.errors import TenderError
 from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
 from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
-from crm_ext.supply import tender_log
+from crm_ext.supply import tender_comparison, tender_log
 from crm_ext.supply.access import buyer_may_see, forbid, is_internal, require_opened, require_tender
 from crm_ext.supply.eligibility import (
 	enforce,
 	is_supplier_qualified,
-	qualification_records,
 	supplier_eligibility,
 )
 from crm_ext.utils import throw
@@ -50,8 +49,7 @@ DRAFT, PUBLISHED, CLOSED, EVALUATED, AWARDED, CANCELLED = (
 	"Cancelled",
 )
 AUCTION = "Reverse Auction"
-# Bid statuses that take part in the evaluation (a submitted bid, or one already decided).
-LIVE_BID = ("Submitted", "Awarded", "Not Awarded")
+LIVE_BID = tender_comparison.LIVE_BID
 
 
 # --- the pure model -----------------------------------------------------------------------------
@@ -352,18 +350,6 @@ def get_bid_count(name: str) -> int:
 # --- evaluation ----------------------------------------------------------------------------------
 
 
-def live_bids(tender_name: str) -> list:
-	return [
-		frappe.get_doc("Tender Bid", name)
-		for name in frappe.get_all(
-			"Tender Bid",
-			filters={"tender": tender_name, "status": ("in", LIVE_BID)},
-			pluck="name",
-			order_by="submitted_on asc, name asc",
-		)
-	]
-
-
 def company_currency(tender) -> str:
 	return frappe.get_cached_value("Company", tender.company, "default_currency")
 
@@ -411,26 +397,26 @@ def weights(tender) -> Weights:
 		throw(e, tender)
 
 
-def qualification_score(supplier: str, on_date) -> float:
-	"""The best score of a qualification valid on ``on_date`` (0 when none)."""
-	on = getdate(on_date)
-	scores = [flt(r.score) for r in qualification_records(supplier) if eligibility_rules.valid_on(r, on)]
-	return max(scores, default=0.0)
-
-
-def comparison(tender, bids=None):
-	"""(matrix, bids, basis, qualification scores) of the tender's live bids."""
-	bids = live_bids(tender.name) if bids is None else bids
+def comparison(tender, qualifications: bool = True):
+	"""(matrix, bids, basis, qualification scores) of the tender's live bids, loaded in set
+	queries (``crm_ext.supply.tender_comparison``); the scores only when ``qualifications``."""
+	bids = tender_comparison.live_bids(tender.name)
 	if not bids:
 		frappe.throw(
 			_("Tender {0} has no submitted bid to evaluate.").format(tender.name), title=_("No Bids")
 		)
 	basis = evaluation_basis(tender, bids)
+	models = tender_comparison.bid_models(tender.name, bids)
 	try:
-		matrix = build_matrix(tender_model(tender), [bid_model(b) for b in bids], basis)
+		matrix = build_matrix(tender_model(tender), models, basis)
 	except TenderError as e:
 		throw(e, tender)
-	quals = {b.supplier: qualification_score(b.supplier, tender.deadline) for b in bids}
+	del models  # the matrix holds what is needed of the lines
+	quals = (
+		tender_comparison.qualification_scores([b.supplier for b in bids], tender.deadline)
+		if qualifications
+		else {}
+	)
 	return matrix, bids, basis, quals
 
 
@@ -546,44 +532,16 @@ def set_awards(tender, matrix, bids, quals) -> None:
 
 
 @frappe.whitelist()
-def get_comparison(name: str) -> dict:
-	"""The comparison matrix for the desk: lines x suppliers, best per line, not-offered marked.
+def get_comparison(name: str, start: int = 0, page_length: int = tender_comparison.PAGE_LENGTH) -> dict:
+	"""What the desk shows of the comparison: a page of lines x suppliers (best per line,
+	not-offered marked), every supplier's evaluated total and the best supplier of every line.
 	Right: an internal buyer, after the opening."""
 	tender = require_tender(name, "read")
 	require_opened(tender)
 	require_ended(tender)
-	return comparison_matrix(tender)
-
-
-def comparison_matrix(tender) -> dict:
-	matrix, bids, _basis, _quals = comparison(tender)
-	rows = {row.name: row for row in tender.items}
-	return {
-		"company_currency": matrix.company_currency,
-		"suppliers": list(matrix.suppliers),
-		"lines": [
-			{
-				"line": line_id,
-				"item": rows[line_id].item_code or rows[line_id].description,
-				"qty": flt(matrix.requested_qty[line_id]),
-				"best": matrix.best[line_id],
-				"cells": {
-					supplier: {
-						"offered": cell.offered,
-						"currency": cell.currency,
-						"unit_price": flt(cell.unit_price, 9),
-						"converted": flt(cell.converted_unit_price, 2) if cell.offered else None,
-						"evaluated": flt(cell.evaluated_unit_price, 2) if cell.offered else None,
-						"delivery_days": cell.delivery_days,
-						"alternative": cell.alternative_item or cell.alternative_description,
-					}
-					for supplier, cell in matrix.cells[line_id].items()
-				},
-			}
-			for line_id in matrix.line_ids
-		],
-		"totals": {s: flt(matrix.evaluated_total(s), 2) for s in matrix.suppliers},
-	}
+	start, page_length = tender_comparison.page_bounds(start, page_length, len(tender.items))
+	matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
+	return tender_comparison.desk_page(tender, matrix, start, page_length)
 
 
 # --- award ---------------------------------------------------------------------------------------
@@ -605,7 +563,7 @@ def award(name: str) -> list[str]:
 	orders = {supplier: make_purchase_order(tender, rows) for supplier, rows in groups.items()}
 	for row in tender.awards:
 		row.purchase_order = orders[row.supplier]
-	matrix, bids, _basis, _quals = comparison(tender)
+	matrix, bids, _basis, _quals = comparison(tender, qualifications=False)
 	tender.savings = flt(compute_savings(tender, matrix, bids), tender.precision("savings"))
 	tender.status = AWARDED
 	as_procedure(tender)
@@ -724,7 +682,7 @@ def auction_first_round(tender, matrix, bids) -> dict:
 def mark_bids(tender, bids, winners: set[str]) -> None:
 	for bid in bids:
 		won = bid.supplier in winners
-		bid.db_set("status", "Awarded" if won else "Not Awarded")
+		frappe.db.set_value("Tender Bid", bid.name, "status", "Awarded" if won else "Not Awarded")
 		notify_supplier(
 			bid.supplier,
 			_("Tender {0}: result").format(tender.title),
@@ -822,7 +780,8 @@ def get_tender_comparison(name: str) -> dict | None:
 	tender = require_tender(name, "read")
 	if not buyer_may_see(tender.name) or now_datetime() < get_datetime(tender.deadline):
 		return None
-	return frappe._dict(comparison_matrix(tender))
+	matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
+	return tender_comparison.print_matrix(tender, matrix)
 
 
 def parse_datetime(value: str, field: str) -> datetime:
