@@ -2,8 +2,8 @@
 are sent of it.
 
 A tender of 200 bids x 500 lines has 100,000 bid lines. Loading each bid as a document costs
-seconds and hundreds of megabytes; this module reads the bids in one query and their lines in
-another, and hands the pure rules (``crm_ext.logic.tender.comparison.build_matrix``) plain values.
+seconds and hundreds of megabytes; this module reads the bids (with their terms) in one query and
+their lines in another, and hands the pure rules (``crm_ext.logic.tender.comparison.build_matrix``) plain values.
 
 The lines come back as one string per bid (``GROUP_CONCAT`` of ``line|price|qty|days|idx``, the
 prices as the database's exact decimals): PyMySQL decodes every row of a result in Python, and
@@ -13,19 +13,18 @@ in a third query, only for the bids that propose one. The number of lines of eac
 selected beside its string and checked, so a truncated string fails loudly, never silently.
 
 The desk gets a page of lines (``get_comparison``'s ``start`` / ``page_length``), the evaluated
-totals and the best supplier of every line; the Bid Comparison print gets every cell formatted
-once here, in groups of suppliers (one table per group), instead of formatting 200,000 amounts
-in the template.
+totals and the best supplier of every line. The Bid Comparison print shows every cell of a tender
+of a few bids; of a larger one, each line's few best offers and one summary row per supplier
+(:func:`print_matrix`): a print of 200 bids x 500 lines is then 0.3 MB, not 16 MB.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.utils import cint, escape_html, flt, fmt_money, getdate
-from frappe.utils.data import get_number_format_info
-from markupsafe import Markup
+from frappe.utils import cint, flt, get_datetime, getdate
 
 from crm_ext.logic import eligibility as eligibility_rules
 from crm_ext.logic.qualification import EXPIRED, QUALIFIED
@@ -36,8 +35,9 @@ BID, BID_ITEM = "Tender Bid", "Tender Bid Item"
 # Bid statuses that take part in the evaluation (a submitted bid, or one already decided).
 LIVE_BID = ("Submitted", "Awarded", "Not Awarded")
 PAGE_LENGTH, MAX_PAGE_LENGTH = 20, 100
-# Suppliers per table of the print (a page of the matrix stays readable on paper).
-PRINT_GROUP = 8
+# The print shows every cell up to this many bids; beyond, each line's best few offers (a matrix
+# of 200 bids x 500 lines is 100,000 cells: 16 MB of HTML nobody reads on paper).
+PRINT_MATRIX_SUPPLIERS, PRINT_OFFERS = 8, 3
 # Large enough for a bid of 1,000,000 lines; the count check catches anything longer.
 CONCAT_LIMIT = 64 * 1024 * 1024
 FIELD, ROW = "|", ";"
@@ -45,12 +45,16 @@ FIELD, ROW = "|", ";"
 
 @dataclass(frozen=True, slots=True)
 class LiveBid:
-	"""What the procedure needs of a bid besides its lines."""
+	"""A bid's header: what the procedure and the comparison need besides its lines."""
 
 	name: str
 	supplier: str
 	currency: str
 	total: float
+	incoterm: str
+	incoterm_location: str
+	credit_days: int
+	submitted_on: datetime | None
 
 
 def live_bids(tender_name: str) -> list[LiveBid]:
@@ -58,48 +62,53 @@ def live_bids(tender_name: str) -> list[LiveBid]:
 	bid = frappe.qb.DocType(BID)
 	rows = (
 		frappe.qb.from_(bid)
-		.select(bid.name, bid.supplier, bid.currency, bid.total)
+		.select(
+			bid.name,
+			bid.supplier,
+			bid.currency,
+			bid.total,
+			bid.incoterm,
+			bid.incoterm_location,
+			bid.credit_days,
+			bid.submitted_on,
+		)
 		.where((bid.tender == tender_name) & bid.status.isin(LIVE_BID))
 		.orderby(bid.submitted_on)
 		.orderby(bid.name)
 		.run()
 	)
 	return [
-		LiveBid(name, supplier or "", currency or "", flt(total)) for name, supplier, currency, total in rows
+		LiveBid(
+			name,
+			supplier or "",
+			currency or "",
+			flt(total),
+			incoterm or "",
+			location or "",
+			cint(credit_days),
+			get_datetime(submitted_on) if submitted_on else None,
+		)
+		for name, supplier, currency, total, incoterm, location, credit_days, submitted_on in rows
 	]
 
 
 def bid_models(tender_name: str, bids: list[LiveBid]) -> list[Bid]:
-	"""The pure :class:`Bid` of every bid in ``bids`` (same order), terms and lines, in two
-	queries (three when a bid proposes alternatives). Answers are left out: the comparison does
-	not read them."""
-	if not bids:
-		return []
-	names = [b.name for b in bids]
-	terms = {
-		row[0]: row[1:]
-		for row in frappe.db.sql(
-			"""select name, incoterm, incoterm_location, credit_days, submitted_on
-			from `tabTender Bid` where name in %(names)s""",
-			{"names": names},
+	"""The pure :class:`Bid` of every bid in ``bids`` (same order) with its lines: one query
+	(two when a bid proposes alternatives). Answers are left out: the comparison does not read
+	them."""
+	lines = bid_lines(tender_name, [b.name for b in bids]) if bids else {}
+	return [
+		Bid(
+			supplier=b.supplier,
+			currency=b.currency,
+			lines=lines.get(b.name, ()),
+			incoterm=b.incoterm,
+			incoterm_location=b.incoterm_location,
+			credit_days=b.credit_days,
+			submitted_at=b.submitted_on,
 		)
-	}
-	lines = bid_lines(tender_name, names)
-	models = []
-	for b in bids:
-		incoterm, location, credit_days, submitted_on = terms[b.name]
-		models.append(
-			Bid(
-				supplier=b.supplier,
-				currency=b.currency,
-				lines=lines.get(b.name, ()),
-				incoterm=incoterm or "",
-				incoterm_location=location or "",
-				credit_days=cint(credit_days),
-				submitted_at=submitted_on,
-			)
-		)
-	return models
+		for b in bids
+	]
 
 
 def bid_lines(tender_name: str, names: list[str]) -> dict[str, tuple[BidLine, ...]]:
@@ -260,106 +269,60 @@ def desk_page(tender, matrix: ComparisonMatrix, start: int, page_length: int) ->
 # --- what the print is sent -----------------------------------------------------------------------
 
 
-class MoneyFormat:
-	"""``fmt_money(flt(amount, precision), currency=currency)`` for many amounts, the same text at
-	a tenth of the cost: the site's number format, currency precision and rounding method and each
-	currency's symbol are read once (``fmt_money`` and ``flt`` read them per amount, which is most
-	of their time), and the number is laid out by :meth:`number`, ``fmt_money``'s own steps for a
-	precision up to 2 (a larger one goes to ``fmt_money`` itself). Tier 2 checks the texts equal."""
-
-	def __init__(self):
-		self.number_format = frappe.db.get_default("number_format") or "#,###.##"
-		self.decimal_str, self.comma_str, default_precision = get_number_format_info(self.number_format)
-		precision = cint(frappe.db.get_default("currency_precision")) or None
-		self.precision = default_precision if precision is None else precision
-		self.group = 2 if self.number_format == "#,##,###.##" else 3
-		self.rounding = frappe.get_system_settings("rounding_method") or "Banker's Rounding (legacy)"
-		self.show_symbol = frappe.defaults.get_global_default("hide_currency_symbol") != "Yes"
-		self.symbols: dict[str, tuple[str, bool]] = {}
-
-	def symbol(self, currency: str) -> tuple[str, bool]:
-		if currency not in self.symbols:
-			symbol = frappe.db.get_value("Currency", currency, "symbol", cache=True) or currency
-			right = frappe.db.get_value("Currency", currency, "symbol_on_right", cache=True)
-			self.symbols[currency] = (_(symbol), bool(right))
-		return self.symbols[currency]
-
-	def number(self, amount: float) -> str:
-		"""``fmt_money(amount, precision=self.precision, format=self.number_format)``."""
-		precision = self.precision
-		text = f"{round(amount, precision):.{precision}f}"
-		decimals = text.split(".")[1] if "." in text else ""
-		value = float(text)
-		whole = str(abs(value)).split(".", 1)[0]
-		parts = []
-		if len(whole) > 3:
-			parts.append(whole[-3:])
-			whole = whole[:-3]
-			while len(whole) > self.group:
-				parts.append(whole[-self.group :])
-				whole = whole[: -self.group]
-		parts.append(whole)
-		parts.reverse()
-		text = self.comma_str.join(parts)
-		if precision and self.decimal_str:
-			text += self.decimal_str + decimals
-		return text if text == "0" or value >= 0 else "-" + text
-
-	def __call__(self, amount, currency: str, precision: int = 2) -> str:
-		amount = flt(amount, precision, self.rounding)
-		if self.precision > 2:  # fmt_money then reads the currency's fraction units
-			return fmt_money(amount, currency=currency)
-		text = self.number(amount)
-		if not currency or not self.show_symbol:
-			return text
-		symbol, right = self.symbol(currency)
-		return f"{text} {symbol}" if right else f"{symbol} {text}"
-
-
-def print_cell(cell, best: bool, money: MoneyFormat, company_currency: str, words: dict) -> Markup:
-	"""The inside of one cell of the print: the evaluated price (bold when the line's best), the
-	bid's own price, the delivery days, the alternative proposed; a dash when not offered."""
-	if not cell.offered:
-		return Markup("&mdash;")
-	evaluated = money(cell.evaluated_unit_price, company_currency)
-	if best:
-		evaluated = f"<strong>{evaluated}</strong>"
-	details = money(cell.unit_price, cell.currency, 9)
-	if cell.delivery_days is not None:
-		details += f" &middot; {cell.delivery_days} {words['days']}"
-	alternative = cell.alternative_item or cell.alternative_description
-	if alternative:
-		details += f"<br>{words['alternative']}: {escape_html(alternative)}"
-	return Markup(f'{evaluated}<br><small class="text-muted">{details}</small>')
+def print_offer(cell) -> frappe._dict:
+	return frappe._dict(
+		supplier=cell.supplier,
+		offered=cell.offered,
+		currency=cell.currency,
+		unit_price=flt(cell.unit_price, 9),
+		evaluated=flt(cell.evaluated_unit_price, 2) if cell.offered else None,
+		delivery_days=cell.delivery_days,
+		alternative=cell.alternative_item or cell.alternative_description,
+	)
 
 
 def print_matrix(tender, matrix: ComparisonMatrix) -> frappe._dict:
-	"""The matrix for the Bid Comparison print: suppliers in groups of :data:`PRINT_GROUP`, each
-	group a table of every line (a printed page stays readable); each cell's inside is made here
-	once (:func:`print_cell`), amounts formatted by :class:`MoneyFormat`."""
-	money = MoneyFormat()
-	currency = matrix.company_currency
-	words = {"days": escape_html(_("days")), "alternative": escape_html(_("Alternative"))}
+	"""What the Bid Comparison print shows. Up to :data:`PRINT_MATRIX_SUPPLIERS` bids: the whole
+	matrix (``full``; each line's ``cells`` in supplier order). More: each line's
+	:data:`PRINT_OFFERS` best offers by evaluated price (``cells``, best first; ``offers`` counts
+	them all) and a ``summary`` row per supplier (lines offered, evaluated total, complete); the
+	whole matrix of such a tender is the Tender form's, a page at a time (``get_comparison``)."""
 	rows = {row.name: row for row in tender.items}
 	suppliers = list(matrix.suppliers)
-	groups = []
-	for first in range(0, len(suppliers), PRINT_GROUP):
-		group = suppliers[first : first + PRINT_GROUP]
-		lines = []
-		for line_id in matrix.line_ids:
-			best, cells = matrix.best[line_id], matrix.cells[line_id]
-			lines.append(
-				frappe._dict(
-					item=line_label(rows[line_id]),
-					qty=flt(matrix.requested_qty[line_id]),
-					cells=[print_cell(cells[s], s == best, money, currency, words) for s in group],
-				)
-			)
-		groups.append(
+	full = len(suppliers) <= PRINT_MATRIX_SUPPLIERS
+	offered_lines = dict.fromkeys(suppliers, 0)
+	lines = []
+	for line_id in matrix.line_ids:
+		offered = matrix.offered_cells(line_id)
+		for cell in offered:
+			offered_lines[cell.supplier] += 1
+		if full:
+			cells = [print_offer(matrix.cells[line_id][s]) for s in suppliers]
+		else:
+			offered.sort(key=lambda c: (c.evaluated_unit_price, *matrix.tie_key(c.supplier)))
+			cells = [print_offer(c) for c in offered[:PRINT_OFFERS]]
+		lines.append(
 			frappe._dict(
-				suppliers=group,
-				totals=[money(matrix.evaluated_total(s), currency) for s in group],
-				lines=lines,
+				line=line_id,
+				item=line_label(rows[line_id]),
+				qty=flt(matrix.requested_qty[line_id]),
+				best=matrix.best[line_id],
+				offers=len(offered),
+				cells=cells,
 			)
 		)
-	return frappe._dict(company_currency=currency, suppliers=suppliers, groups=groups)
+	totals = {s: flt(matrix.evaluated_total(s), 2) for s in suppliers}
+	return frappe._dict(
+		company_currency=matrix.company_currency,
+		suppliers=suppliers,
+		full=full,
+		offers_shown=PRINT_OFFERS,
+		lines=lines,
+		totals=totals,
+		summary=[]
+		if full
+		else [
+			frappe._dict(supplier=s, lines=offered_lines[s], total=totals[s], complete=matrix.is_complete(s))
+			for s in suppliers
+		],
+	)
