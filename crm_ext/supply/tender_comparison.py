@@ -286,8 +286,12 @@ def print_matrix(tender, matrix: ComparisonMatrix) -> frappe._dict:
 	matrix (``full``; each line's ``cells`` in supplier order). More: each line's
 	:data:`PRINT_OFFERS` best offers by evaluated price (``cells``, best first; ``offers`` counts
 	them all) and a ``summary`` row per supplier (lines offered, evaluated total, complete); the
-	whole matrix of such a tender is the Tender form's, a page at a time (``get_comparison``)."""
+	whole matrix of such a tender is the Tender form's, a page at a time (``get_comparison``).
+	Once the tender is evaluated, each line carries its ``award`` (the award table's row, None
+	when no eligible supplier offered it) and ``awarded_total`` their sum in company currency."""
 	rows = {row.name: row for row in tender.items}
+	evaluated = tender.status in ("Evaluated", "Awarded")
+	awards = {row.tender_item: row for row in tender.awards} if evaluated else {}
 	suppliers = list(matrix.suppliers)
 	full = len(suppliers) <= PRINT_MATRIX_SUPPLIERS
 	offered_lines = dict.fromkeys(suppliers, 0)
@@ -307,6 +311,7 @@ def print_matrix(tender, matrix: ComparisonMatrix) -> frappe._dict:
 				item=line_label(rows[line_id]),
 				qty=flt(matrix.requested_qty[line_id]),
 				best=matrix.best[line_id],
+				award=awards.get(line_id),
 				offers=len(offered),
 				cells=cells,
 			)
@@ -316,9 +321,11 @@ def print_matrix(tender, matrix: ComparisonMatrix) -> frappe._dict:
 		company_currency=matrix.company_currency,
 		suppliers=suppliers,
 		full=full,
+		evaluated=evaluated,
 		offers_shown=PRINT_OFFERS,
 		lines=lines,
 		totals=totals,
+		awarded_total=sum(flt(row.converted_unit_price) * flt(row.qty) for row in awards.values()),
 		summary=[]
 		if full
 		else [
