@@ -27,9 +27,9 @@ from frappe import _
 from frappe.utils import cint, flt, get_datetime, getdate
 
 from crm_ext.logic import eligibility as eligibility_rules
-from crm_ext.logic.qualification import EXPIRED, QUALIFIED
 from crm_ext.logic.tender.comparison import ComparisonMatrix
 from crm_ext.logic.tender.model import Bid, BidLine
+from crm_ext.supply.eligibility import qualification_records_of
 
 BID, BID_ITEM = "Tender Bid", "Tender Bid Item"
 # Bid statuses that take part in the evaluation (a submitted bid, or one already decided).
@@ -163,33 +163,13 @@ def bid_alternatives(names: list[str]) -> dict[tuple[str, str], tuple[str, str]]
 
 
 def qualification_scores(suppliers: list[str], on_date) -> dict[str, float]:
-	"""Supplier -> the best score of a qualification valid on ``on_date`` (0 when none): one
-	query for all the suppliers (the rule is ``eligibility_rules.valid_on``)."""
+	"""Supplier -> the best score of a qualification valid on ``on_date`` (0 when none), read for
+	all the suppliers at once."""
 	on = getdate(on_date)
-	scores = dict.fromkeys(suppliers, 0.0)
-	if not suppliers:
-		return scores
-	for row in frappe.get_all(
-		"Supplier Qualification",
-		filters={
-			"supplier": ("in", suppliers),
-			"docstatus": 1,
-			"status": ("in", (QUALIFIED, EXPIRED)),
-		},
-		fields=["name", "supplier", "status", "qualified_on", "valid_until", "expired_on", "score"],
-	):
-		record = eligibility_rules.QualificationRecord(
-			name=row.name,
-			status=row.status,
-			qualified_on=getdate(row.qualified_on) if row.qualified_on else None,
-			valid_until=getdate(row.valid_until) if row.valid_until else None,
-			item_groups=frozenset(),
-			score=row.score or 0,
-			expired_on=getdate(row.expired_on) if row.expired_on else None,
-		)
-		if eligibility_rules.valid_on(record, on):
-			scores[row.supplier] = max(scores[row.supplier], flt(row.score))
-	return scores
+	return {
+		supplier: max((flt(r.score) for r in records if eligibility_rules.valid_on(r, on)), default=0.0)
+		for supplier, records in qualification_records_of(suppliers).items()
+	}
 
 
 # --- what the desk is sent ------------------------------------------------------------------------
