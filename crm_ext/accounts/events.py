@@ -1,7 +1,7 @@
 """``doc_events`` of ERPNext's accounting documents: recompute the money of the cards they touch
 and write the event on each card's timeline.
 
-Where the figures are recomputed (read in ERPNext v15's code): in the invoice's ``on_change``,
+When the ledger of a card changes (read in ERPNext v15's code): in the invoice's ``on_change``,
 the one event every change of an invoice's ledger ends in, once the rows are written.
 
 - The invoice's own submit, cancel and update after submit (re-linking it to another card) end
@@ -12,15 +12,14 @@ the one event every change of an invoice's ledger ends in, once the rows are wri
   for each invoice it unlinks, by Repost Payment Ledger), which finishes with
   ``set_status(update=True)``: a ``db_set``, which runs ``on_change``.
 
-The other hooks (the invoice's, the payment's, the journal's, Unreconcile Payment's) write the
-timeline and schedule the check after the commit (:func:`~crm_ext.accounts.money.on_accounting_event`)
-without recomputing: the invoices' ``on_change`` does. A Payment or Journal Entry's
-``on_update_after_submit`` (Payment Reconciliation: ``reconcile_against_document`` saves it with
-its new references) even runs *before* its ledger is rebuilt (its Payment Ledger Entries are
-deleted first and re-created after the save): figures taken there would be wrong.
-
-Cheap by design: the affected cards come from the document in hand, and each card costs a few
-small queries (``money.recompute_lead_money``); many cards go to a background job.
+Every hook only finds the cards (from the document in hand: at most one query, the cards of the
+invoices a payment or journal pays) and hands them to the transaction's one background job,
+enqueued after the commit (:func:`~crm_ext.accounts.money.schedule`), which recomputes each card
+once from the ledger and writes the timeline notes: a submit pays for a lookup, not for the
+figures. A Payment or Journal Entry's ``on_update_after_submit`` (Payment Reconciliation:
+``reconcile_against_document`` saves it with its new references) even runs *before* its ledger
+is rebuilt (its Payment Ledger Entries are deleted first and re-created after the save): figures
+taken there would be wrong; the job runs after the commit.
 """
 
 import frappe
@@ -29,7 +28,7 @@ from frappe.query_builder import DocType
 from frappe.utils import flt
 
 from crm_ext.accounts.links import leads_of, relink_payment
-from crm_ext.accounts.money import format_amount, on_accounting_event, recompute_leads
+from crm_ext.accounts.money import format_amount, on_accounting_event, on_ledger_change
 from crm_ext.logic.credit import affected_leads
 from crm_ext.logic.receivables import NOT_INVOICED
 
@@ -81,7 +80,7 @@ def sales_invoice_on_change(doc, method=None):
 	(the card it left too, when it was re-linked)."""
 	if doc.docstatus == 0:
 		return
-	recompute_leads(invoice_leads(doc))
+	on_ledger_change(invoice_leads(doc))
 
 
 def sales_invoice_on_update_after_submit(doc, method=None):

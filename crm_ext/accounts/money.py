@@ -141,40 +141,82 @@ def recompute_leads(leads: list[str], move_when_paid: bool = True) -> None:
 		recompute_lead_money(lead, move_when_paid)
 
 
+def on_ledger_change(leads: list[str]) -> None:
+	"""The ledger of the cards ``leads`` changed in this transaction (an invoice's ``on_change``):
+	their figures are recomputed from it after the commit (:func:`schedule`). In tests, which
+	roll back instead of committing, at once."""
+	if frappe.flags.in_test:
+		recompute_leads(leads)
+		return
+	schedule(leads)
+
+
 def on_accounting_event(leads: list[str], notes: dict[str, str] | None = None) -> None:
-	"""What every accounting document's handler does once the invoices' ``on_change`` has
-	recomputed the cards in the document's transaction (``crm_ext.accounts.events``): after the
-	commit, in a background job, check the figures again (a payment submitted at the same moment
-	in another transaction is invisible to this one; the job runs once both have committed) and
-	write ``notes`` ({lead: text}) on the cards' timelines, which would otherwise be the costliest
-	part of the submit. In tests the notes are written at once."""
+	"""What every accounting document's handler does (``crm_ext.accounts.events``): after the
+	commit, in the transaction's background job (:func:`schedule`), recompute the cards from the
+	ledger (a payment submitted at the same moment in another transaction is invisible to this
+	one; the job runs once both have committed) and write ``notes`` ({lead: text}) on their
+	timelines. In tests the notes are written at once (the invoices' ``on_change`` recomputes)."""
 	if not leads:
 		return
 	if frappe.flags.in_test:
-		after_commit(leads, notes, recompute=False)
+		after_commit(leads, {lead: [text] for lead, text in (notes or {}).items()}, recompute=False)
 		return
-	frappe.enqueue(
-		"crm_ext.accounts.money.after_commit",
-		queue="short",
-		leads=leads,
-		notes=notes,
-		enqueue_after_commit=True,
-	)
+	schedule(leads, notes)
+
+
+def schedule(leads: list[str], notes: dict[str, str] | None = None) -> None:
+	"""Recompute ``leads`` and write ``notes`` in ONE background job enqueued after this
+	transaction commits (``enqueue_after_commit``), each card once however many events of the
+	transaction name it: a payment of three invoices runs three invoices' ``on_change`` and its
+	own ``on_submit``. The request does no work on the cards beyond finding them.
+
+	The job's arguments are the transaction's own list and dict, filled until the commit (Frappe
+	serialises them when it enqueues, after the commit); a rollback drops the job and the batch.
+	A job queued by another transaction is never reused: it may read the ledger before this
+	one's commit (recomputing twice is harmless: from the ledger, never incremented)."""
+	leads = [lead for lead in leads if lead]
+	if not leads:
+		return
+	batch = getattr(frappe.local, "crm_ext_money_batch", None)
+	if batch is None:
+		batch = frappe.local.crm_ext_money_batch = {"leads": [], "notes": {}}
+		frappe.enqueue(
+			"crm_ext.accounts.money.after_commit",
+			queue="short",
+			enqueue_after_commit=True,
+			leads=batch["leads"],
+			notes=batch["notes"],
+		)
+		frappe.db.after_commit.add(forget_batch)
+		frappe.db.after_rollback.add(forget_batch)
+	for lead in leads:
+		if lead not in batch["leads"]:
+			batch["leads"].append(lead)
+	for lead, text in (notes or {}).items():
+		batch["notes"].setdefault(lead, []).append(text)
+
+
+def forget_batch() -> None:
+	frappe.local.crm_ext_money_batch = None
 
 
 def after_commit(
 	leads: list[str],
-	notes: dict[str, str] | None = None,
+	notes: dict[str, list[str]] | None = None,
 	recompute: bool = True,
 	move_when_paid: bool = True,
 ) -> None:
+	"""The background job of :func:`schedule`: each card recomputed from the ledger, then its
+	notes ({lead: [text, ...]}) written on its timeline."""
 	from crm_ext.sales.timeline import log_on_lead
 
 	if recompute:
-		recompute_leads(leads, move_when_paid)
-	for lead, text in (notes or {}).items():
+		recompute_leads(sorted(set(leads)), move_when_paid)
+	for lead, texts in (notes or {}).items():
 		if frappe.db.exists("Sales Lead", lead):
-			log_on_lead(lead, text)
+			for text in [texts] if isinstance(texts, str) else texts:
+				log_on_lead(lead, text)
 
 
 def move_to_paid_stage(lead: str, status: str) -> None:

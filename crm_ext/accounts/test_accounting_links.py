@@ -251,6 +251,34 @@ class TestAccountingLinks(CRMTestCase):
 		after = self.assertMatchesLedger("Partly paid")
 		self.assertEqual(before.outstanding_amount, after.outstanding_amount)
 
+	def test_a_transaction_recomputes_each_card_once_after_its_commit(self):
+		"""The production path of the hooks (tests take the at-once path): ``schedule`` gathers
+		the cards of a transaction into one job enqueued after the commit, each card once; the
+		request leaves the figures alone; a rollback drops the job; the job recomputes from the
+		ledger."""
+		from crm_ext.accounts import money
+
+		other = make_sales_lead(organization=self.customer, customer=self.customer, company=self.company)
+		make_invoice(self.lead, 120)
+		frappe.db.set_value("Sales Lead", self.lead.name, "invoiced_amount", 0)  # stale on purpose
+		callbacks = len(frappe.db.after_commit._functions)
+		money.schedule([self.lead.name, other.name], {self.lead.name: "first"})
+		money.schedule([self.lead.name, None], {self.lead.name: "second"})
+		money.schedule([other.name])
+		batch = frappe.local.crm_ext_money_batch
+		self.assertEqual(batch["leads"], [self.lead.name, other.name])
+		self.assertEqual(batch["notes"], {self.lead.name: ["first", "second"]})
+		# one enqueue (and the batch's reset) waits for the commit, whatever the number of events
+		self.assertEqual(len(frappe.db.after_commit._functions), callbacks + 2)
+		self.assertEqual(flt(frappe.db.get_value("Sales Lead", self.lead.name, "invoiced_amount")), 0)
+		money.after_commit(**batch)  # what the worker runs
+		self.assertEqual(flt(frappe.db.get_value("Sales Lead", self.lead.name, "invoiced_amount")), 120)
+		self.assertMatchesLedger("Unpaid")
+		# a rollback forgets the batch (and Frappe drops the enqueue with the after-commit calls)
+		self.assertIn(money.forget_batch, frappe.db.after_rollback._functions)
+		frappe.db.rollback()
+		self.assertIsNone(frappe.local.crm_ext_money_batch)
+
 	def test_timeline_notes_the_events(self):
 		si = make_invoice(self.lead, 75)
 		pe = pay(si.name, 75)

@@ -34,10 +34,18 @@ SCORECARD_FLAGS = {
 
 
 def qualification_records(supplier: str) -> list[rules.QualificationRecord]:
+	return qualification_records_of([supplier])[supplier]
+
+
+def qualification_records_of(suppliers: list[str]) -> dict[str, list[rules.QualificationRecord]]:
+	"""Supplier -> its Qualified (or since Expired) qualifications: two queries for them all."""
+	records: dict[str, list[rules.QualificationRecord]] = {s: [] for s in suppliers}
+	if not suppliers:
+		return records
 	rows = frappe.get_all(
 		"Supplier Qualification",
-		filters={"supplier": supplier, "docstatus": 1, "status": ("in", (QUALIFIED, EXPIRED))},
-		fields=["name", "status", "qualified_on", "valid_until", "expired_on", "score"],
+		filters={"supplier": ("in", suppliers), "docstatus": 1, "status": ("in", (QUALIFIED, EXPIRED))},
+		fields=["name", "supplier", "status", "qualified_on", "valid_until", "expired_on", "score"],
 	)
 	groups: dict[str, set[str]] = {}
 	if rows:
@@ -47,43 +55,65 @@ def qualification_records(supplier: str) -> list[rules.QualificationRecord]:
 			fields=["parent", "item_group"],
 		):
 			groups.setdefault(g.parent, set()).add(g.item_group)
-	return [
-		rules.QualificationRecord(
-			name=r.name,
-			status=r.status,
-			qualified_on=getdate(r.qualified_on) if r.qualified_on else None,
-			valid_until=getdate(r.valid_until) if r.valid_until else None,
-			item_groups=frozenset(groups.get(r.name, ())),
-			score=r.score or 0,
-			expired_on=getdate(r.expired_on) if r.expired_on else None,
+	for r in rows:
+		records[r.supplier].append(
+			rules.QualificationRecord(
+				name=r.name,
+				status=r.status,
+				qualified_on=getdate(r.qualified_on) if r.qualified_on else None,
+				valid_until=getdate(r.valid_until) if r.valid_until else None,
+				item_groups=frozenset(groups.get(r.name, ())),
+				score=r.score or 0,
+				expired_on=getdate(r.expired_on) if r.expired_on else None,
+			)
 		)
-		for r in rows
-	]
+	return records
 
 
 def supplier_standing(supplier: str, context: str) -> rules.Standing:
+	return supplier_standings([supplier], context)[supplier]
+
+
+def supplier_standings(suppliers: list[str], context: str) -> dict[str, rules.Standing]:
+	"""Supplier -> its hold status and Supplier Scorecard flags for ``context``: one query (two
+	when a scorecard flag is set); a supplier that does not exist is a 404."""
 	prevent_field, warn_field = SCORECARD_FLAGS[context]
-	values = frappe.db.get_value(
-		"Supplier",
-		supplier,
-		["disabled", "on_hold", "hold_type", "release_date", prevent_field, warn_field],
-		as_dict=True,
+	rows = {
+		row.name: row
+		for row in frappe.get_all(
+			"Supplier",
+			filters={"name": ("in", list(suppliers))},
+			fields=["name", "disabled", "on_hold", "hold_type", "release_date", prevent_field, warn_field],
+		)
+	}
+	missing = [s for s in suppliers if s not in rows]
+	if missing:
+		frappe.throw(_("Supplier {0} does not exist.").format(missing[0]), frappe.DoesNotExistError)
+	flagged = [s for s, row in rows.items() if cint(row[prevent_field]) or cint(row[warn_field])]
+	scorecards = (
+		dict(
+			frappe.get_all(
+				"Supplier Scorecard",
+				filters={"supplier": ("in", flagged)},
+				fields=["supplier", "status"],
+				as_list=True,
+			)
+		)
+		if flagged
+		else {}
 	)
-	if not values:
-		frappe.throw(_("Supplier {0} does not exist.").format(supplier), frappe.DoesNotExistError)
-	prevent, warn = cint(values[prevent_field]), cint(values[warn_field])
-	standing = (
-		frappe.db.get_value("Supplier Scorecard", {"supplier": supplier}, "status") if prevent or warn else ""
-	)
-	return rules.Standing(
-		disabled=bool(cint(values.disabled)),
-		on_hold=bool(cint(values.on_hold)),
-		hold_type=values.hold_type or "",
-		release_date=getdate(values.release_date) if values.release_date else None,
-		scorecard_standing=standing or "",
-		scorecard_prevent=bool(prevent),
-		scorecard_warn=bool(warn),
-	)
+	return {
+		supplier: rules.Standing(
+			disabled=bool(cint(row.disabled)),
+			on_hold=bool(cint(row.on_hold)),
+			hold_type=row.hold_type or "",
+			release_date=getdate(row.release_date) if row.release_date else None,
+			scorecard_standing=scorecards.get(supplier) or "",
+			scorecard_prevent=bool(cint(row[prevent_field])),
+			scorecard_warn=bool(cint(row[warn_field])),
+		)
+		for supplier, row in ((s, rows[s]) for s in suppliers)
+	}
 
 
 def qualification_mode(context: str) -> str:
@@ -159,32 +189,47 @@ def tender_line_standings(
 	ancestors = ancestors_map([row.item_group for row in tender.items if row.item_group])
 	standings: dict[str, dict[str, LineStanding]] = {row.name: {} for row in tender.items}
 	notes: list[tuple[str, str, str]] = []
-	for supplier in dict.fromkeys(suppliers):
-		records = qualification_records(supplier)
-		standing = supplier_standing(supplier, rules.TENDER)
+	suppliers = list(dict.fromkeys(suppliers))
+	records_of = qualification_records_of(suppliers)
+	standing_of = supplier_standings(suppliers, rules.TENDER)
+	for supplier in suppliers:
+		records, standing = records_of[supplier], standing_of[supplier]
 		best = max((r.score for r in records if rules.valid_on(r, on)), default=0)
+		# the answer depends on the line's category only: once per category, not per line
+		by_group: dict[str, tuple] = {}
 		for row in tender.items:
 			group = row.item_group or ""
-			answer = rules.eligibility(
-				supplier, [group] if group else [], on, records, ancestors, standing, mode
-			)
-			record = rules.qualifying_record(records, group, ancestors.get(group, []), on) if group else None
-			qualified = record is not None or not group
-			result = line_standing(
-				eligible=answer.eligible,
-				qualified=qualified,
-				qualification_checked=mode != rules.MODE_OFF,
-				qualification_required=bool(tender.open_to_qualified) and supplier not in invited,
-				qualification=(record.score if record else 0) if group else best,
-			)
+			if group not in by_group:
+				by_group[group] = line_answer(
+					supplier, group, on, records, ancestors, standing, mode, best, tender, invited
+				)
+			result, reason = by_group[group]
 			if result is not None:
 				standings[row.name][supplier] = result
-			if result is None or not result.preferred:
-				reasons = [translated(r) for r in answer.blocks] or [
-					_("Supplier {0} is not qualified for {1} on {2}.").format(supplier, group, on.isoformat())
-				]
-				notes.append((row.name, supplier, " ".join(reasons)))
+			if reason is not None:
+				notes.append((row.name, supplier, reason))
 	return standings, notes
+
+
+def line_answer(supplier, group, on, records, ancestors, standing, mode, best, tender, invited):
+	"""(standing or None, the reason it is not preferred or None) of ``supplier`` on a line of
+	category ``group`` (see :func:`tender_line_standings`)."""
+	answer = rules.eligibility(supplier, [group] if group else [], on, records, ancestors, standing, mode)
+	record = rules.qualifying_record(records, group, ancestors.get(group, []), on) if group else None
+	qualified = record is not None or not group
+	result = line_standing(
+		eligible=answer.eligible,
+		qualified=qualified,
+		qualification_checked=mode != rules.MODE_OFF,
+		qualification_required=bool(tender.open_to_qualified) and supplier not in invited,
+		qualification=(record.score if record else 0) if group else best,
+	)
+	if result is not None and result.preferred:
+		return result, None
+	reasons = [translated(r) for r in answer.blocks] or [
+		_("Supplier {0} is not qualified for {1} on {2}.").format(supplier, group, on.isoformat())
+	]
+	return result, " ".join(reasons)
 
 
 # --- doc_events -------------------------------------------------------------------------------

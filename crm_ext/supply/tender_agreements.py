@@ -207,10 +207,26 @@ def make_supplier_quotations(tender, bids, rates) -> list[str]:
 	"""Every evaluated bid with an offered line of an Item, as a Supplier Quotation (its price in
 	the bid's currency at the evaluation's exchange rate); submitted when the tender says so."""
 	lines = {row.name: row for row in tender.items}
+	offered: dict[str, list] = {}
+	for row in frappe.get_all(
+		"Tender Bid Item",
+		filters={"parenttype": "Tender Bid", "parent": ("in", [bid.name for bid in bids])},
+		fields=[
+			"parent",
+			"tender_item",
+			"alternative_item",
+			"alternative_description",
+			"unit_price",
+			"qty",
+			"delivery_days",
+		],
+		order_by="idx asc",
+	):
+		offered.setdefault(row.parent, []).append(row)
 	made = []
 	for bid in bids:
 		items = []
-		for row in bid.items:
+		for row in offered.get(bid.name, ()):
 			line = lines.get(row.tender_item)
 			item_code = row.alternative_item or (line.item_code if line else None)
 			if not line or not item_code or flt(row.unit_price) <= 0 or flt(row.qty) <= 0:

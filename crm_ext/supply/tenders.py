@@ -32,13 +32,12 @@ from crm_ext.logic.tender.errors import TenderError
 from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
 from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
-from crm_ext.supply import tender_agreements, tender_log, tender_requests
+from crm_ext.supply import tender_agreements, tender_comparison, tender_log, tender_requests
 from crm_ext.supply import tender_notifications as notices
 from crm_ext.supply.access import buyer_may_see, forbid, is_internal, require_opened, require_tender
 from crm_ext.supply.eligibility import (
 	enforce,
 	is_supplier_qualified,
-	qualification_records,
 	supplier_eligibility,
 	tender_line_standings,
 )
@@ -55,8 +54,7 @@ DRAFT, PUBLISHED, CLOSED, EVALUATED, AWARDED, CANCELLED = (
 	"Cancelled",
 )
 AUCTION = "Reverse Auction"
-# Bid statuses that take part in the evaluation (a submitted bid, or one already decided).
-LIVE_BID = ("Submitted", "Awarded", "Not Awarded")
+LIVE_BID = tender_comparison.LIVE_BID
 
 
 # --- the pure model -----------------------------------------------------------------------------
@@ -349,18 +347,6 @@ def get_bid_count(name: str) -> int:
 # --- evaluation ----------------------------------------------------------------------------------
 
 
-def live_bids(tender_name: str) -> list:
-	return [
-		frappe.get_doc("Tender Bid", name)
-		for name in frappe.get_all(
-			"Tender Bid",
-			filters={"tender": tender_name, "status": ("in", LIVE_BID)},
-			pluck="name",
-			order_by="submitted_on asc, name asc",
-		)
-	]
-
-
 def company_currency(tender) -> str:
 	return frappe.get_cached_value("Company", tender.company, "default_currency")
 
@@ -408,26 +394,26 @@ def weights(tender) -> Weights:
 		throw(e, tender)
 
 
-def qualification_score(supplier: str, on_date) -> float:
-	"""The best score of a qualification valid on ``on_date`` (0 when none)."""
-	on = getdate(on_date)
-	scores = [flt(r.score) for r in qualification_records(supplier) if eligibility_rules.valid_on(r, on)]
-	return max(scores, default=0.0)
-
-
-def comparison(tender, bids=None):
-	"""(matrix, bids, basis, qualification scores) of the tender's live bids."""
-	bids = live_bids(tender.name) if bids is None else bids
+def comparison(tender, qualifications: bool = True):
+	"""(matrix, bids, basis, qualification scores) of the tender's live bids, loaded in set
+	queries (``crm_ext.supply.tender_comparison``); the scores only when ``qualifications``."""
+	bids = tender_comparison.live_bids(tender.name)
 	if not bids:
 		frappe.throw(
 			_("Tender {0} has no submitted bid to evaluate.").format(tender.name), title=_("No Bids")
 		)
 	basis = evaluation_basis(tender, bids)
+	models = tender_comparison.bid_models(tender.name, bids)
 	try:
-		matrix = build_matrix(tender_model(tender), [bid_model(b) for b in bids], basis)
+		matrix = build_matrix(tender_model(tender), models, basis)
 	except TenderError as e:
 		throw(e, tender)
-	quals = {b.supplier: qualification_score(b.supplier, tender.deadline) for b in bids}
+	del models  # the matrix holds what is needed of the lines
+	quals = (
+		tender_comparison.qualification_scores([b.supplier for b in bids], tender.deadline)
+		if qualifications
+		else {}
+	)
 	return matrix, bids, basis, quals
 
 
@@ -453,6 +439,9 @@ def evaluate(name: str) -> dict:
 	tender.status = EVALUATED
 	tender.exchange_rate_date = getdate(tender.deadline)
 	as_procedure(tender)
+	# every link of the rows written here (bids, suppliers, currencies, items) was just read from
+	# the database: checking them again is a query per link, 2,800 for 200 bids x 500 lines
+	tender.flags.ignore_links = True
 	tender.save()
 	tender_log.append(
 		name,
@@ -468,22 +457,27 @@ def evaluate(name: str) -> dict:
 
 
 def set_evaluations(tender, matrix, bids, basis, quals) -> None:
-	complete = [b for b in bids if matrix.is_complete(b.supplier)]
+	# each of these walks every line of a bid: once per bid (200 bids x 500 lines)
+	totals = {b.supplier: matrix.evaluated_total(b.supplier) for b in bids}
+	complete = {b.supplier: matrix.is_complete(b.supplier) for b in bids}
+	slowest = {b.supplier: matrix.max_delivery_days(b.supplier) or 0 for b in bids}
+	ranked_bids = [b.supplier for b in bids if complete[b.supplier]]
 	scores = dict(
 		zip(
-			[b.supplier for b in complete],
+			ranked_bids,
 			weighted_scores(
-				[matrix.evaluated_total(b.supplier) for b in complete],
-				[matrix.max_delivery_days(b.supplier) or 0 for b in complete],
-				[check_qualification(quals[b.supplier]) for b in complete],
+				[totals[s] for s in ranked_bids],
+				[slowest[s] for s in ranked_bids],
+				[check_qualification(quals[s]) for s in ranked_bids],
 				weights(tender),
 			)
-			if complete
+			if ranked_bids
 			else [],
 			strict=True,
 		)
 	)
-	ranked = sorted(scores, key=lambda s: (-scores[s].total, matrix.evaluated_total(s), matrix.tie_key(s)))
+	ranked = sorted(scores, key=lambda s: (-scores[s].total, totals[s], matrix.tie_key(s)))
+	rank = {supplier: position for position, supplier in enumerate(ranked, 1)}
 	tender.set("evaluations", [])
 	for bid in bids:
 		score = scores.get(bid.supplier)
@@ -495,12 +489,12 @@ def set_evaluations(tender, matrix, bids, basis, quals) -> None:
 				"currency": bid.currency,
 				"exchange_rate": float(basis.rates.rate(bid.currency)),
 				"bid_total": flt(bid.total),
-				"evaluated_total": flt(matrix.evaluated_total(bid.supplier), 2),
-				"complete": int(matrix.is_complete(bid.supplier)),
-				"max_delivery_days": matrix.max_delivery_days(bid.supplier) or 0,
+				"evaluated_total": flt(totals[bid.supplier], 2),
+				"complete": int(complete[bid.supplier]),
+				"max_delivery_days": slowest[bid.supplier],
 				"qualification_score": flt(quals[bid.supplier]),
 				"score": flt(score.total, 4) if score else 0,
-				"rank": ranked.index(bid.supplier) + 1 if score else 0,
+				"rank": rank[bid.supplier] if score else 0,
 			},
 		)
 
@@ -572,44 +566,16 @@ def set_awards(tender, matrix, bids, quals) -> None:
 
 
 @frappe.whitelist()
-def get_comparison(name: str) -> dict:
-	"""The comparison matrix for the desk: lines x suppliers, best per line, not-offered marked.
+def get_comparison(name: str, start: int = 0, page_length: int = tender_comparison.PAGE_LENGTH) -> dict:
+	"""What the desk shows of the comparison: a page of lines x suppliers (best per line,
+	not-offered marked), every supplier's evaluated total and the best supplier of every line.
 	Right: an internal buyer, after the opening."""
 	tender = require_tender(name, "read")
 	require_opened(tender)
 	require_ended(tender)
-	return comparison_matrix(tender)
-
-
-def comparison_matrix(tender) -> dict:
-	matrix, bids, _basis, _quals = comparison(tender)
-	rows = {row.name: row for row in tender.items}
-	return {
-		"company_currency": matrix.company_currency,
-		"suppliers": list(matrix.suppliers),
-		"lines": [
-			{
-				"line": line_id,
-				"item": rows[line_id].item_code or rows[line_id].description,
-				"qty": flt(matrix.requested_qty[line_id]),
-				"best": matrix.best[line_id],
-				"cells": {
-					supplier: {
-						"offered": cell.offered,
-						"currency": cell.currency,
-						"unit_price": flt(cell.unit_price, 9),
-						"converted": flt(cell.converted_unit_price, 2) if cell.offered else None,
-						"evaluated": flt(cell.evaluated_unit_price, 2) if cell.offered else None,
-						"delivery_days": cell.delivery_days,
-						"alternative": cell.alternative_item or cell.alternative_description,
-					}
-					for supplier, cell in matrix.cells[line_id].items()
-				},
-			}
-			for line_id in matrix.line_ids
-		],
-		"totals": {s: flt(matrix.evaluated_total(s), 2) for s in matrix.suppliers},
-	}
+	start, page_length = tender_comparison.page_bounds(start, page_length, len(tender.items))
+	matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
+	return tender_comparison.desk_page(tender, matrix, start, page_length)
 
 
 # --- award ---------------------------------------------------------------------------------------
@@ -644,7 +610,7 @@ def award(name: str) -> list[str]:
 		row.purchase_order = orders[row.supplier]
 	for row in framework:
 		row.blanket_order = agreements[row.supplier]
-	matrix, bids, basis, _quals = comparison(tender)
+	matrix, bids, basis, _quals = comparison(tender, qualifications=False)
 	quotations = (
 		tender_agreements.make_supplier_quotations(tender, bids, basis.rates)
 		if tender.supplier_quotations
@@ -784,7 +750,7 @@ def mark_bids(tender, bids, winners: set[str], agreement_only: frozenset | set =
 	rows = []
 	for bid in bids:
 		won = bid.supplier in winners
-		bid.db_set("status", "Awarded" if won else "Not Awarded")
+		frappe.db.set_value("Tender Bid", bid.name, "status", "Awarded" if won else "Not Awarded")
 		rows.append(
 			notify_supplier(
 				bid.supplier,
@@ -897,7 +863,8 @@ def get_tender_comparison(name: str) -> dict | None:
 	tender = require_tender(name, "read")
 	if not buyer_may_see(tender.name) or now_datetime() < get_datetime(tender.deadline):
 		return None
-	return frappe._dict(comparison_matrix(tender))
+	matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
+	return tender_comparison.print_matrix(tender, matrix)
 
 
 def parse_datetime(value: str, field: str) -> datetime:

@@ -352,6 +352,61 @@ class TestTenderHTTP(SupplyHTTPCase):
 		self.assertStatus(comparison, 200)
 		self.assertEqual(set(comparison.message["suppliers"]), {SUPPLIER_A, SUPPLIER_B})
 
+	def test_the_comparison_comes_a_page_at_a_time_and_refuses_bad_pages(self):
+		def page(who: str, tender: str, **args):
+			return self.call(who, "GET", method(TENDERS + "get_comparison"), query={"name": tender, **args})
+
+		first = page("buyer", self.opened, start=0, page_length=1)
+		self.assertStatus(first, 200)
+		second = page("buyer", self.opened, start=1, page_length=1)
+		self.assertStatus(second, 200)
+		lines = [first.message["lines"], second.message["lines"]]
+		self.assertEqual([len(x) for x in lines], [1, 1])
+		self.assertEqual((first.message["line_count"], second.message["start"]), (2, 1))
+		# every page carries the totals and the best of every line, whatever lines it holds
+		for answer in (first, second):
+			self.assertEqual(
+				[b["line"] for b in answer.message["best"]], [lines[0][0]["line"], lines[1][0]["line"]]
+			)
+			self.assertEqual(answer.message["best"], first.message["best"])
+			self.assertEqual(answer.message["totals"], first.message["totals"])
+		self.assertEqual(lines[1][0]["cells"][SUPPLIER_B]["unit_price"], 437.19)
+		self.assertEqual(first.message["best"][1]["best"], SUPPLIER_B)
+		whole = page("buyer", self.opened)
+		self.assertEqual(
+			[x["line"] for x in whole.message["lines"]], [lines[0][0]["line"], lines[1][0]["line"]]
+		)
+		# a start past the end shows the last line; nonsense is a 417 naming the argument
+		self.assertEqual(page("buyer", self.opened, start=99).message["start"], 1)
+		for bad in ({"start": -1}, {"page_length": 0}, {"page_length": 101}, {"start": "x"}):
+			answer = page("buyer", self.opened, **bad)
+			self.assertStatus(answer, 417)
+			self.assertIn(
+				("Start" if "start" in bad else "Page Length").split()[0].lower(), answer.text.lower()
+			)
+		# paging opens nothing: sealed for the buyer before the opening, a rival never
+		self.assertStatus(page("buyer", self.sealed, start=1, page_length=1), 403)
+		self.assertStatus(page("supplier_b", self.opened, start=1, page_length=1), 403)
+
+	def test_a_large_comparison_prints_the_best_offers_of_each_line_and_every_total(self):
+		from crm_ext.supply import tender_comparison
+
+		frappe.set_user(self.user["buyer"])
+		full = frappe.get_print("Tender", self.opened, print_format="Bid Comparison")
+		self.assertIn("461.73", full)  # two bids: every cell
+		for name, value in (("PRINT_MATRIX_SUPPLIERS", 1), ("PRINT_OFFERS", 1)):
+			self.addCleanup(setattr, tender_comparison, name, getattr(tender_comparison, name))
+			setattr(tender_comparison, name, value)
+		limited = frappe.get_print("Tender", self.opened, print_format="Bid Comparison")
+		frappe.set_user("Administrator")
+		for best, other in (("437.19", "461.73"), ("9.25", "10.37")):  # gear, bolt: B's offers win
+			self.assertIn(f"$ {best}", limited)
+			self.assertNotIn(other, limited)
+		totals = limited.split("Evaluated totals")[1]
+		for supplier, total in ((SUPPLIER_A, "5,654.30"), (SUPPLIER_B, "5,296.90")):
+			self.assertIn(supplier, totals)
+			self.assertIn(total, totals)
+
 	# --- a Purchase Manager on a supplier's bid ---------------------------------------------------
 
 	def test_purchase_manager_never_acts_on_a_suppliers_bid(self):

@@ -127,10 +127,22 @@ frappe.ui.form.on("Tender", {
 		});
 		const opened = frm.doc.opened_on || frm.doc.mode === "Reverse Auction";
 		if (!opened || !["Closed", "Evaluated", "Awarded"].includes(frm.doc.status)) return;
-		frappe.call({ method: TENDER_API + "get_comparison", args: { name: frm.doc.name } }).then((r) => {
+		frm.events.show_comparison(frm, 0);
+	},
+
+	// A page of lines of the comparison (the server sends one page, the totals and the best
+	// supplier of every line: a tender of 200 bids x 500 lines is 100,000 cells).
+	show_comparison(frm, start) {
+		const wrapper = frm.get_field("comparison_html").$wrapper;
+		frappe.call({ method: TENDER_API + "get_comparison", args: { name: frm.doc.name, start } }).then((r) => {
 			const m = r.message;
 			const esc = frappe.utils.escape_html;
-			let html = `<table class="table table-bordered table-sm"><thead><tr><th>${__("Line", null, "Tender")}</th><th>${__("Qty")}</th>`;
+			const last = Math.min(m.start + m.page_length, m.line_count);
+			let html = `<div class="flex justify-between align-center" style="margin-bottom: var(--margin-sm)">
+				<span class="text-muted">${__("Lines {0}-{1} of {2}", [m.start + 1, last, m.line_count])}</span>
+				<span><button class="btn btn-xs btn-default comparison-prev" ${m.start ? "" : "disabled"}>${__("Previous")}</button>
+				<button class="btn btn-xs btn-default comparison-next" ${last < m.line_count ? "" : "disabled"}>${__("Next")}</button></span></div>`;
+			html += `<div style="overflow-x: auto"><table class="table table-bordered table-sm"><thead><tr><th>${__("Line", null, "Tender")}</th><th>${__("Qty")}</th>`;
 			m.suppliers.forEach((s) => (html += `<th>${esc(s)}</th>`));
 			html += "</tr></thead><tbody>";
 			m.lines.forEach((line) => {
@@ -151,8 +163,10 @@ frappe.ui.form.on("Tender", {
 			});
 			html += `<tr><th colspan="2">${__("Evaluated total")}</th>`;
 			m.suppliers.forEach((s) => (html += `<th>${format_currency(m.totals[s], m.company_currency)}</th>`));
-			html += "</tr></tbody></table>";
+			html += "</tr></tbody></table></div>";
 			wrapper.html(html);
+			wrapper.find(".comparison-prev").on("click", () => frm.events.show_comparison(frm, Math.max(m.start - m.page_length, 0)));
+			wrapper.find(".comparison-next").on("click", () => frm.events.show_comparison(frm, m.start + m.page_length));
 		});
 	},
 });
