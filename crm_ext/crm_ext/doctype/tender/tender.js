@@ -140,8 +140,8 @@ frappe.ui.form.on("Tender", {
 			const last = Math.min(m.start + m.page_length, m.line_count);
 			let html = `<div class="flex justify-between align-center" style="margin-bottom: var(--margin-sm)">
 				<span class="text-muted">${__("Lines {0}-{1} of {2}", [m.start + 1, last, m.line_count])}</span>
-				<span><button class="btn btn-xs btn-default comparison-prev" ${m.start ? "" : "disabled"}>${__("Previous")}</button>
-				<button class="btn btn-xs btn-default comparison-next" ${last < m.line_count ? "" : "disabled"}>${__("Next")}</button></span></div>`;
+				<span><button class="btn btn-xs btn-default comparison-prev" ${m.start ? "" : "disabled"}>${__("Previous", null, "Tender")}</button>
+				<button class="btn btn-xs btn-default comparison-next" ${last < m.line_count ? "" : "disabled"}>${__("Next", null, "Tender")}</button></span></div>`;
 			html += `<div style="overflow-x: auto"><table class="table table-bordered table-sm"><thead><tr><th>${__("Line", null, "Tender")}</th><th>${__("Qty")}</th>`;
 			m.suppliers.forEach((s) => (html += `<th>${esc(s)}</th>`));
 			html += "</tr></thead><tbody>";
