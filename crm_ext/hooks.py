@@ -173,6 +173,7 @@ permission_query_conditions = {
 	"Tender Bid": "crm_ext.supply.access.bid_query",
 	"Tender Log": "crm_ext.supply.access.log_query",
 	"Interaction": "crm_ext.sales.access.interaction_query",
+	"Sales Plan": "crm_ext.sales.access.sales_plan_query",
 	# child rows listed on their own follow their parent's row rule (crm_ext.access)
 	"Pipeline Stage Field": "crm_ext.access.child_query",
 	"Pipeline Stage Step": "crm_ext.access.child_query",
@@ -207,6 +208,7 @@ has_permission = {
 	"Tender Bid": "crm_ext.supply.access.bid_has_permission",
 	"Tender Log": "crm_ext.supply.access.log_has_permission",
 	"Interaction": "crm_ext.sales.access.interaction_has_permission",
+	"Sales Plan": "crm_ext.sales.access.sales_plan_has_permission",
 	"Version": "crm_ext.access.attached_permission",
 	"File": ["crm_ext.access.attached_permission", "crm_ext.doors.files.file_permission"],
 	"Comment": "crm_ext.access.attached_permission",

@@ -54,6 +54,8 @@ RECORDS = {
 	"log_bid_sealed_a": "Tender Log",
 	"log_bid_opened_a": "Tender Log",
 	"contact_key_a": "Sales Lead Contact Key",
+	"plan_a": "Sales Plan",
+	"plan_b": "Sales Plan",
 }
 
 # child row key -> (doctype, parent record key)
@@ -123,6 +125,9 @@ READERS = {
 	"log_bid_opened_a": BUYERS,
 	# the database's record of which open card holds a phone / e-mail: nobody's to read
 	"contact_key_a": NOBODY,
+	# a rep's sales plan: the rep and whoever sees every card
+	"plan_a": SALES_SEE_ALL | {"sales_a"},
+	"plan_b": SALES_SEE_ALL | {"sales_b"},
 }
 
 # record key -> {persona: status of a plain change}; everyone else: 403
@@ -135,6 +140,8 @@ WRITERS = {
 	"pipeline": {"sales_manager": 200},
 	"stage_quote": {"sales_manager": 200},
 	"lost_reason": {"sales_manager": 200},
+	"plan_a": {"sales_manager": 200},
+	"plan_b": {"sales_manager": 200},
 	"template": {"purchase_manager": 200},
 	"qualification_a": {"supplier_a": 200, "purchase_user": 200, "purchase_manager": 200},
 	"qualification_b": {"supplier_b": 200, "purchase_user": 200, "purchase_manager": 200},
@@ -163,6 +170,7 @@ PLAIN_CHANGE = {
 	"Tender Bid": {"notes": "AM checked"},
 	"Tender Log": {"payload": "{}"},
 	"Sales Lead Contact Key": {"sales_lead": "forged"},
+	"Sales Plan": {"plan_amount": 1234},
 }
 
 # doctype -> personas whose create passes the permission check (others: 403)
@@ -180,6 +188,7 @@ CREATORS = {
 	"Tender Bid": frozenset({"supplier_a", "supplier_b"}),
 	"Tender Log": NOBODY,
 	"Sales Lead Contact Key": NOBODY,
+	"Sales Plan": frozenset({"sales_manager"}),
 }
 
 # record key -> personas whose delete passes the permission check (others: 403, nothing deleted)
@@ -192,6 +201,8 @@ DELETERS = {
 	"pipeline": frozenset({"sales_manager"}),
 	"stage_quote": frozenset({"sales_manager"}),
 	"lost_reason": frozenset({"sales_manager"}),
+	"plan_a": frozenset({"sales_manager"}),
+	"plan_b": frozenset({"sales_manager"}),
 	"template": frozenset({"purchase_manager"}),
 	"qualification_a": frozenset({"purchase_manager"}),
 	"qualification_b": frozenset({"purchase_manager"}),
@@ -253,6 +264,8 @@ METHODS = {
 		"GET", SALES_TEAM | {"accounts_user"}, {"customer": "@customer"}
 	),
 	"crm_ext.analytics.cards.receivables_overdue_share": Call("GET", SALES_SEE_ALL, {}),
+	# whoever may run Plan vs Fact: a rep gets their own row's %, the others the team's
+	"crm_ext.analytics.cards.plan_done_this_month": Call("GET", SALES_TEAM | {"accounts_user"}, {}),
 	"crm_ext.analytics.segments.tag_customers": Call(
 		"POST", {"sales_manager"}, {"filters": {"company": "_AM no such company"}}
 	),

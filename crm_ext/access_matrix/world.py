@@ -8,7 +8,7 @@ at the end. Names carry ``_AM`` so a failed run's leftovers are recognisable and
 from dataclasses import dataclass, field
 
 import frappe
-from frappe.utils import add_to_date, now_datetime
+from frappe.utils import add_to_date, now_datetime, nowdate
 
 from crm_ext.access_matrix.spec import PERSONAS, RECORDS, ROWS
 
@@ -180,6 +180,19 @@ def make_sales(world: World) -> None:
 	).insert()
 	world.records["interaction_customer"] = ("Interaction", interaction.name)
 	world.extra["customer"] = CUSTOMER
+	for side in ("a", "b"):
+		plan = frappe.get_doc(
+			{
+				"doctype": "Sales Plan",
+				"sales_rep": world.users[f"sales_{side}"],
+				"company": COMPANY,
+				"period_type": "Month",
+				"period_start": nowdate(),
+				"pipeline": PIPELINE,
+				"plan_amount": 1000,
+			}
+		).insert()
+		world.records[f"plan_{side}"] = ("Sales Plan", plan.name)
 	world.extra["intake_user"] = world.users["crm_intake"]
 	world.extra["sales_a_user"] = world.users["sales_a"]
 
@@ -462,6 +475,7 @@ def remove() -> None:
 	leads = frappe.get_all("Sales Lead", filters={"pipeline": PIPELINE}, pluck="name")
 	for lead in leads:
 		frappe.delete_doc("Sales Lead", lead, force=True, ignore_permissions=True)
+	frappe.db.delete("Sales Plan", {"pipeline": PIPELINE})
 	frappe.db.delete("Sales Request", {"person_name": ("like", "_AM %")})
 	frappe.db.delete("Interaction", {"summary": ("like", "_AM %")})
 	frappe.db.delete("File", {"file_name": ("like", "am-%")})

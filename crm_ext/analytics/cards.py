@@ -32,3 +32,22 @@ def receivables_overdue_share(filters: str | dict | None = None) -> dict:
 	overdue = sum(flt(r.overdue) for r in rows if flt(r.receivable) > 0)
 	share = share_pct(overdue, receivable)
 	return {"value": flt(share or 0, 1), "fieldtype": "Percent"}
+
+
+PLAN_REPORT = "Plan vs Fact"
+
+
+@frappe.whitelist()
+def plan_done_this_month(filters: str | dict | None = None) -> dict:
+	"""% of this month's sales plan done: the Plan vs Fact report's team total for whoever sees every
+	rep, the user's own row for a rep (same report, same row rule), for whoever may run it."""
+	from crm_ext.crm_ext.report.plan_vs_fact.plan_vs_fact import execute
+
+	if not frappe.get_doc("Report", PLAN_REPORT).is_permitted():
+		frappe.throw(_("Not permitted to see sales plans."), frappe.PermissionError)
+	company = frappe.parse_json(filters or {}).get("company") or frappe.defaults.get_user_default("Company")
+	if not company:
+		return {"value": 0, "fieldtype": "Percent"}
+	_columns, data, *_rest = execute({"company": company, "period_type": "Month", "date": nowdate()})
+	line = [row for row in data if row.get("is_total")] or data
+	return {"value": flt(line[0]["percent"] or 0, 1) if line else 0, "fieldtype": "Percent"}
