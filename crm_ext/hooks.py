@@ -51,7 +51,12 @@ additional_timeline_content = {
 }
 # Jinja (print formats)
 # ---------------------
-jinja = {"methods": ["crm_ext.supply.tenders.get_tender_comparison"]}
+jinja = {
+	"methods": [
+		"crm_ext.supply.tenders.get_tender_comparison",
+		"crm_ext.sales.proposals.proposal_cover_letter",
+	]
+}
 
 # Requests
 # --------
@@ -108,6 +113,14 @@ doc_events = {
 			"crm_ext.accounts.links.sales_order_validate",
 			"crm_ext.accounts.receivables.sales_order_validate",
 		],
+		# the customer accepted the card's proposal
+		"on_submit": "crm_ext.sales.proposals.on_sales_order_submit",
+	},
+	# a contract made from a card: its signed state on the card (crm_ext.sales.proposals)
+	"Contract": {
+		"validate": "crm_ext.sales.proposals.contract_validate",
+		"on_change": "crm_ext.sales.proposals.contract_on_change",
+		"on_trash": "crm_ext.sales.proposals.contract_on_trash",
 	},
 	"Sales Invoice": {
 		"validate": "crm_ext.accounts.links.sales_invoice_validate",

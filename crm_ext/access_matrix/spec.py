@@ -299,6 +299,12 @@ METHODS = {
 		"POST", {"sales_manager"}, {"source": "@lead_a", "target": "@lead_a"}
 	),
 	"crm_ext.sales.pipeline.recreate_default_pipeline": Call("POST", {"sales_manager"}, {}),
+	# a draft quotation of card A: its card's writers pass the rights and get "submit it first"
+	"crm_ext.sales.proposals.send_proposal": Call(
+		"POST", CARD_WRITERS_A, {"quotation": "@quotation_a"}, status=417
+	),
+	# write on the card and ERPNext's create on Contract (the head of sales; reps have no Contract role)
+	"crm_ext.sales.proposals.make_contract": Call("POST", {"sales_manager"}, {"source_name": "@lead_a"}),
 	# --- supply: qualification
 	"crm_ext.supply.eligibility.get_supplier_eligibility": Call(
 		"GET", BUYERS, {"supplier": "@supplier_name_a", "item_groups": []}

@@ -180,6 +180,18 @@ def make_sales(world: World) -> None:
 	).insert()
 	world.records["interaction_customer"] = ("Interaction", interaction.name)
 	world.extra["customer"] = CUSTOMER
+	make_items()
+	quotation = frappe.get_doc(
+		{
+			"doctype": "Quotation",
+			"quotation_to": "Customer",
+			"party_name": CUSTOMER,
+			"company": COMPANY,
+			"sales_lead": world.name("lead_a"),
+			"items": [{"item_code": ITEMS[0], "qty": 1, "rate": 10}],
+		}
+	).insert()
+	world.extra["quotation_a"] = quotation.name
 	for side in ("a", "b"):
 		plan = frappe.get_doc(
 			{
@@ -473,6 +485,9 @@ def remove() -> None:
 		for child in {df.options for df in frappe.get_meta("Supplier Qualification").get_table_fields()}:
 			frappe.db.delete(child, {"parent": name})
 	leads = frappe.get_all("Sales Lead", filters={"pipeline": PIPELINE}, pluck="name")
+	if leads:
+		for quotation in frappe.get_all("Quotation", filters={"sales_lead": ("in", leads)}, pluck="name"):
+			frappe.delete_doc("Quotation", quotation, force=True, ignore_permissions=True)
 	for lead in leads:
 		frappe.delete_doc("Sales Lead", lead, force=True, ignore_permissions=True)
 	frappe.db.delete("Sales Plan", {"pipeline": PIPELINE})

@@ -56,6 +56,10 @@ SERVER_FIELDS = {
 		"outstanding_amount",
 		"overdue_amount",
 		"money_updated_on",
+		# the card's contract and its signed state, from the contract's events
+		"contract",
+		"contract_signed",
+		"contract_signed_on",
 	),
 	# the outcome of the intake, never the sender's
 	"Sales Request": ("sales_lead", "outcome", "received_on", "received_via"),
