@@ -43,6 +43,8 @@ doctype_js = {
 	"Supplier": ["public/js/supplier.js", "public/js/interaction_actions.js"],
 	"Sales Lead": "public/js/interaction_actions.js",
 }
+# the customer's "Accept Proposal" on ERPNext's quotation portal page (crm_ext.sales.proposals)
+web_include_js = ["/assets/crm_ext/js/proposal_accept.js"]
 # Interactions on the timeline of the card they belong to, at the time they happened
 additional_timeline_content = {
 	"Sales Lead": ["crm_ext.sales.interactions.timeline_content"],

@@ -1,10 +1,17 @@
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_ext.logic.proposals import QuotationRow, accepted_quotation, should_move_on_acceptance
+from crm_ext.logic.errors import LogicError
+from crm_ext.logic.proposals import (
+	QuotationRow,
+	accepted_quotation,
+	check_acceptable,
+	should_move_on_acceptance,
+)
 
 STATUSES = ["Draft", "Open", "Replied", "Partially Ordered", "Ordered", "Lost", "Cancelled", "Expired"]
 rows = st.lists(
@@ -57,3 +64,25 @@ def test_acceptance_moves_an_open_card_forward_only():
 	assert not should_move_on_acceptance("Won", 1, "P-Accepted", 4, "P-Won")
 	assert not should_move_on_acceptance("Lost", 1, "P-Accepted", 4, "P-Lost")
 	assert not should_move_on_acceptance("Open", 1, None, 0, "P-New")  # the pipeline says nothing
+
+
+@given(st.sampled_from(STATUSES), st.integers(0, 2), st.dates(), st.dates())
+def test_only_a_submitted_offer_in_its_validity_can_be_accepted(status, docstatus, valid_till, today):
+	acceptable = docstatus == 1 and status in ("Open", "Replied") and valid_till >= today
+	if acceptable:
+		check_acceptable(docstatus, status, valid_till, today)
+	else:
+		with pytest.raises(LogicError):
+			check_acceptable(docstatus, status, valid_till, today)
+
+
+def test_acceptance_examples():
+	today = date(2026, 11, 26)
+	check_acceptable(1, "Open", None, today)  # no validity: open-ended
+	check_acceptable(1, "Replied", today, today)  # the last valid day
+	with pytest.raises(LogicError) as error:
+		check_acceptable(1, "Open", date(2026, 11, 25), today)
+	assert error.value.field == "valid_till"
+	with pytest.raises(LogicError) as error:
+		check_acceptable(1, "Ordered", None, today)
+	assert error.value.field == "status"

@@ -303,6 +303,8 @@ METHODS = {
 	"crm_ext.sales.proposals.send_proposal": Call(
 		"POST", CARD_WRITERS_A, {"quotation": "@quotation_a"}, status=417
 	),
+	# only a portal user of the quotation's customer (none of the personas is one)
+	"crm_ext.sales.proposals.accept_proposal": Call("POST", NOBODY, {"quotation": "@quotation_a"}),
 	# write on the card and ERPNext's create on Contract (the head of sales; reps have no Contract role)
 	"crm_ext.sales.proposals.make_contract": Call("POST", {"sales_manager"}, {"source_name": "@lead_a"}),
 	# --- supply: qualification

@@ -5,12 +5,16 @@ whether an accepted proposal moves the card.
   the customer's acceptance on ERPNext's portal / shopping cart, or the desk, leads to); without
   one, the latest submitted one still open (the proposal being contracted); drafts, lost,
   expired and cancelled quotations never.
+- The customer accepts on the portal a submitted quotation still on offer (Open or Replied) and
+  not past its validity (:func:`check_acceptable`).
 - Acceptance moves an open card forward to its pipeline's *Proposal Accepted* stage, never back
   and never out of a won or lost stage.
 """
 
 from dataclasses import dataclass
 from datetime import date
+
+from crm_ext.logic.errors import LogicError, _
 
 ORDERED = ("Ordered", "Partially Ordered")
 OFFERED = ("Open", "Replied")
@@ -42,3 +46,13 @@ def should_move_on_acceptance(
 	if not target_stage or target_stage == current_stage:
 		return False
 	return current_kind == "Open" and target_order > current_order
+
+
+def check_acceptable(docstatus: int, status: str, valid_till: date | None, today: date) -> None:
+	"""Raise LogicError unless the customer may still accept the quotation."""
+	if docstatus != 1 or status not in OFFERED:
+		raise LogicError(_("This proposal is {0} and can no longer be accepted."), status, field="status")
+	if valid_till and valid_till < today:
+		raise LogicError(
+			_("This proposal was valid until {0}; ask us for a new one."), valid_till, field="valid_till"
+		)

@@ -12,9 +12,10 @@
   and to the card. Every change of a contract of the card keeps the card's ``contract``,
   ``contract_signed`` and ``contract_signed_on`` (server fields): a stage that lists
   ``contract_signed`` in its Required Fields is entered only with a signed contract.
-- **Acceptance**: when a Sales Order is submitted from a card's quotation (the customer accepted:
-  on ERPNext's portal / shopping cart or through the desk), the card moves forward to its
-  pipeline's *Proposal Accepted* stage, if it has one.
+- **Acceptance**: the customer's portal user accepts a submitted quotation on ERPNext's quotation
+  page (``/quotations/<name>``, button *Accept Proposal*: :func:`accept_proposal`), or a Sales Order
+  is submitted from it (the shopping cart or the desk): the card is told on its timeline and moves
+  forward to its pipeline's *Proposal Accepted* stage, if it has one.
 
 Rights, checked first: write on the card as stored (``crm_ext.sales.access``) and Frappe's own
 right on the document (e-mail a Quotation, create a Contract); POST only.
@@ -24,12 +25,20 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.query_builder import DocType
-from frappe.utils import escape_html, now_datetime, nowdate, split_emails, validate_email_address
+from frappe.utils import escape_html, getdate, now_datetime, nowdate, split_emails, validate_email_address
 
 from crm_ext.accounts.links import leads_of
 from crm_ext.accounts.make import require_post
-from crm_ext.logic.proposals import QuotationRow, accepted_quotation, should_move_on_acceptance
+from crm_ext.logic.errors import LogicError
+from crm_ext.logic.proposals import (
+	QuotationRow,
+	accepted_quotation,
+	check_acceptable,
+	should_move_on_acceptance,
+)
 from crm_ext.sales.timeline import log_on_lead
+from crm_ext.utils import throw
+from crm_ext.utils.documents import procedure
 
 PROPOSAL_FORMAT = "Commercial Proposal"
 COVER_LETTER_TEMPLATE = "crm_ext/templates/proposal/cover_letter.html"
@@ -255,6 +264,64 @@ def sync_contract_state(lead: str, leaving: str | None = None) -> None:
 
 
 # --- acceptance ------------------------------------------------------------------------------------
+
+PortalUser = DocType("Portal User")
+
+
+@frappe.whitelist(methods=["POST"])
+def accept_proposal(quotation: str) -> dict:
+	"""The customer accepts a proposal on the portal: only a portal user of the quotation's customer
+	(a foreign or unknown quotation answers the same 403), only a submitted one still on offer and
+	valid. Accepting twice is answered with the first acceptance."""
+	user = frappe.session.user
+	if user == "Guest" or "Customer" not in frappe.get_roles(user):
+		frappe.throw(_("Only the customer may accept a proposal."), frappe.PermissionError)
+	stored = frappe.db.get_value(
+		"Quotation",
+		quotation,
+		["quotation_to", "party_name", "docstatus", "status", "valid_till", "sales_lead", "crm_accepted_on"],
+		as_dict=True,
+	)
+	if not stored or stored.quotation_to != "Customer" or stored.party_name not in portal_customers(user):
+		frappe.throw(_("Not permitted to accept this proposal."), frappe.PermissionError)
+	if stored.crm_accepted_on:
+		return {"accepted_on": stored.crm_accepted_on}
+	try:
+		check_acceptable(
+			stored.docstatus,
+			stored.status,
+			getdate(stored.valid_till) if stored.valid_till else None,
+			getdate(),
+		)
+	except LogicError as error:
+		throw(error, title=_("Cannot Accept"))
+	accepted_on = now_datetime()
+	frappe.db.set_value(
+		"Quotation",
+		quotation,
+		{"crm_accepted_on": accepted_on, "crm_accepted_by": user},
+		update_modified=False,
+	)
+	if stored.sales_lead:
+		with procedure():
+			log_on_lead(
+				stored.sales_lead,
+				_("Proposal {0} accepted by the customer ({1}) on the portal.").format(
+					frappe.bold(quotation), escape_html(user)
+				),
+			)
+			move_to_accepted_stage(stored.sales_lead)
+	return {"accepted_on": accepted_on}
+
+
+def portal_customers(user: str) -> list[str]:
+	"""The customers ``user`` is a portal user of (Customer > Portal Users)."""
+	return (
+		frappe.qb.from_(PortalUser)
+		.select(PortalUser.parent)
+		.where((PortalUser.parenttype == "Customer") & (PortalUser.user == user))
+		.run(pluck=True)
+	)
 
 
 def on_sales_order_submit(doc, method=None):

@@ -9,13 +9,14 @@ from frappe.utils import add_days, nowdate
 
 from crm_ext.accounts.make import make_quotation
 from crm_ext.analytics.testing import default_company, make_service_item
-from crm_ext.sales.proposals import make_contract, send_proposal
+from crm_ext.sales.proposals import accept_proposal, make_contract, send_proposal
 from crm_ext.testing import CRMTestCase, make_customer, make_pipeline, make_sales_lead, make_user
 
 PIPELINE = "_Test Proposal Pipeline"
 REP, OTHER_REP = "proposal-rep@example.com", "proposal-rep2@example.com"
 MANAGER = "proposal-head@example.com"
 TEMPLATE = "_Test Proposal Contract"
+CLIENT, OTHER_CLIENT = "proposal-client@example.com", "proposal-client2@example.com"
 
 
 def make_proposal_pipeline() -> str:
@@ -261,3 +262,48 @@ class TestProposals(CRMTestCase):
 		order.insert()
 		order.submit()
 		self.assertEqual(self.card_value("stage"), f"{PIPELINE}-Contract")
+
+	# --- acceptance on the portal --------------------------------------------------------------------
+
+	def portal_user(self, email: str, customer: str) -> str:
+		make_user(email, "Customer", user_type="Website User")
+		doc = frappe.get_doc("Customer", make_customer(customer))
+		if email not in [row.user for row in doc.portal_users]:
+			doc.append("portal_users", {"user": email})
+			doc.save(ignore_permissions=True)
+		return email
+
+	def test_the_customer_accepts_on_the_portal_and_the_card_moves(self):
+		quotation = self.quotation()
+		self.portal_user(CLIENT, self.customer)
+		frappe.set_user(CLIENT)
+		accepted = accept_proposal(quotation.name)
+		self.assertEqual(accept_proposal(quotation.name)["accepted_on"], accepted["accepted_on"])  # once
+		frappe.set_user("Administrator")
+		self.assertEqual(self.card_value("stage"), f"{PIPELINE}-Accepted")
+		self.assertEqual(frappe.db.get_value("Quotation", quotation.name, "crm_accepted_by"), CLIENT)
+		self.assertTrue(
+			frappe.db.exists(
+				"Interaction",
+				{"reference_name": self.card.name, "summary": ("like", f"%{quotation.name}%accepted%")},
+			)
+		)
+
+	def test_only_the_customers_portal_user_accepts_a_valid_offer(self):
+		quotation = self.quotation()
+		self.portal_user(OTHER_CLIENT, "_Test Proposal Other Customer")
+		for user in (OTHER_CLIENT, REP, MANAGER):
+			frappe.set_user(user)
+			with self.assertRaises(frappe.PermissionError, msg=user):
+				accept_proposal(quotation.name)
+		frappe.set_user(OTHER_CLIENT)
+		with self.assertRaises(frappe.PermissionError):
+			accept_proposal("no-such-quotation")  # the same answer as a foreign one
+		frappe.set_user("Administrator")
+		self.assertFalse(frappe.db.get_value("Quotation", quotation.name, "crm_accepted_on"))
+		self.assertEqual(self.card_value("stage"), f"{PIPELINE}-New")
+		self.portal_user(CLIENT, self.customer)
+		frappe.db.set_value("Quotation", quotation.name, "valid_till", add_days(nowdate(), -1))
+		frappe.set_user(CLIENT)
+		with self.assertRaisesRegex(frappe.ValidationError, "valid until"):
+			accept_proposal(quotation.name)

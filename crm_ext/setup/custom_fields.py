@@ -158,6 +158,28 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"print_hide": 1,
 			"description": "The deal (crm_ext Sales Lead) this quotation belongs to.",
 		},
+		# set by the customer's "Accept Proposal" on the portal (crm_ext.sales.proposals)
+		{
+			"fieldname": "crm_accepted_on",
+			"fieldtype": "Datetime",
+			"label": "Accepted by Customer On",
+			"insert_after": "sales_lead",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+			"print_hide": 1,
+		},
+		{
+			"fieldname": "crm_accepted_by",
+			"fieldtype": "Link",
+			"label": "Accepted By",
+			"options": "User",
+			"insert_after": "crm_accepted_on",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+			"print_hide": 1,
+		},
 	],
 	"Sales Order": [
 		{
