@@ -25,7 +25,7 @@ add_to_apps_screen = [
 # ------------
 after_install = ["crm_ext.setup.install.after_install", "crm_ext.supply.constraints.ensure_constraints"]
 after_migrate = ["crm_ext.setup.install.after_migrate", "crm_ext.supply.constraints.ensure_constraints"]
-before_uninstall = "crm_ext.setup.install.before_uninstall"
+before_uninstall = "crm_ext.setup.uninstall.before_uninstall"
 
 # Testing
 # -------
@@ -56,6 +56,9 @@ additional_timeline_content = {
 jinja = {
 	"methods": [
 		"crm_ext.supply.tenders.get_tender_comparison",
+		"crm_ext.supply.formatting.format_deadline",
+		"crm_ext.supply.formatting.format_qty",
+		"crm_ext.supply.formatting.format_money",
 		"crm_ext.sales.proposals.proposal_cover_letter",
 	]
 }
@@ -64,6 +67,8 @@ jinja = {
 # --------
 # query arguments of every API call must be plain and stay on their doctype (crm_ext.doors)
 before_request = ["crm_ext.doors.guard.before_request"]
+# a campaign link to the contact form keeps its utm_* through Frappe's redirect to the form
+after_request = ["crm_ext.sales.campaign_links.keep_campaign_on_redirect"]
 
 # Document Events
 # ---------------
@@ -82,7 +87,7 @@ doc_events = {
 		"validate": "crm_ext.doors.attached.follow_validate",
 	},
 	"ToDo": {
-		"validate": "crm_ext.sales.access.check_assignment",
+		"validate": ["crm_ext.sales.access.check_assignment", "crm_ext.sales.follow_ups.keep_planned_date"],
 		"after_insert": "crm_ext.sales.assignment.on_todo_change",
 		"on_update": [
 			"crm_ext.sales.assignment.on_todo_change",
@@ -167,6 +172,7 @@ scheduler_events = {
 		"*/5 * * * *": [
 			"crm_ext.sales.first_contact.check_first_contact",
 			"crm_ext.supply.tenders.close_expired",
+			"crm_ext.supply.tender_notifications.send_waiting",
 		],
 		# each morning: carry unfinished follow-ups over, escalate, send the digests
 		"30 6 * * *": ["crm_ext.sales.follow_ups.daily"],
@@ -206,6 +212,7 @@ permission_query_conditions = {
 	"Tender Evaluation": "crm_ext.access.child_query",
 	"Tender Incoterm": "crm_ext.access.child_query",
 	"Tender Item": "crm_ext.access.child_query",
+	"Tender Notification": "crm_ext.access.child_query",
 	"Tender Question": "crm_ext.access.child_query",
 	"Tender Supplier": "crm_ext.access.child_query",
 	# history, files and comments of a record follow the record

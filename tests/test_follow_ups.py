@@ -13,6 +13,7 @@ from crm_ext.logic.follow_ups import (
 	OpenFollowUp,
 	check_interaction,
 	counts_as_contact,
+	is_overdue,
 	next_step_state,
 	pick_assignee,
 	plan_roll_over,
@@ -166,6 +167,32 @@ def test_next_step_state():
 	assert next_step_state("Open", SUN - timedelta(days=7), MON) == OVERDUE
 	assert next_step_state("Open", MON, MON) == OK
 	assert next_step_state("Won", None, MON) == OK
+	# carried over from Friday to Monday: still late until done
+	assert next_step_state("Open", MON, MON, planned_for=MON - timedelta(days=3)) == OVERDUE
+	assert next_step_state("Open", MON, MON, planned_for=MON) == OK
+	assert next_step_state("Won", MON, MON, planned_for=MON - timedelta(days=3)) == OK
+
+
+@given(days, days, calendars)
+def test_roll_over_never_clears_the_overdue_signal(due, today, cal):
+	"""Before the roll-over a task due before today is overdue; after it, still (by its planned day)."""
+	task = OpenFollowUp("T", due, original_due=due)
+	for action in plan_roll_over([task], today, cal):
+		if action.new_due is not None:
+			assert is_overdue(due, due, today)
+			assert is_overdue(task.original_due, action.new_due, today)
+			assert next_step_state("Open", action.new_due, today, planned_for=due) == OVERDUE
+
+
+def test_a_carried_over_follow_up_stays_overdue_until_done():
+	friday = MON - timedelta(days=3)
+	(action,) = plan_roll_over([OpenFollowUp("T", friday)], MON, CAL)
+	assert action.new_due == MON
+	assert is_overdue(friday, action.new_due, MON)
+	assert not is_overdue(MON, MON, MON)
+	assert not is_overdue(None, MON, MON)
+	assert is_overdue(None, friday, MON)
+	assert not is_overdue(None, None, MON)
 
 
 def test_spread_takes_turns_and_needs_someone():

@@ -13,6 +13,7 @@ from crm_ext.logic.pipeline import (
 	check_pipeline,
 	check_stage_entry,
 	days_between,
+	fields_to_enter,
 	initial_stage,
 	is_stale,
 	ordered,
@@ -118,6 +119,45 @@ def test_entry_rule_is_exactly_the_spec(kind, customer, reason):
 		assert ok
 	except LogicError:
 		assert not ok
+
+
+def test_fields_to_enter_are_asked_in_order():
+	assert fields_to_enter({}, NEW) == []
+	assert fields_to_enter({}, WON_STAGE) == ["customer"]
+	assert fields_to_enter({"customer": "C"}, WON_STAGE) == []
+	lost_with_detail = Stage(
+		"Retail-Lost", "Retail", LOST, 9, 0, required_fields=("lost_detail", "lost_reason")
+	)
+	assert fields_to_enter({}, lost_with_detail) == ["lost_reason", "lost_detail"]
+	assert fields_to_enter({"expected_amount": 0, "expected_close_date": "2026-12-01"}, QUOTE) == [
+		"expected_amount"
+	]
+
+
+required = st.lists(
+	st.sampled_from(["expected_amount", "expected_close_date", "customer", "city"]), unique=True
+)
+cards = st.fixed_dictionaries(
+	{},
+	optional={
+		f: st.one_of(st.none(), st.just(""), st.just(0), st.just("x"), st.just(5))
+		for f in ("expected_amount", "expected_close_date", "customer", "lost_reason", "city")
+	},
+)
+
+
+@given(kinds, required, cards)
+def test_a_card_enters_exactly_when_nothing_is_left_to_fill(kind, fields, card):
+	"""What the kanban dialog asks for is what the rule needs: filling it lets the card in."""
+	stage = Stage("S", "P", kind, 1, required_fields=tuple(fields))
+	missing = fields_to_enter(card, stage)
+	assert len(missing) == len(set(missing))
+	try:
+		check_stage_entry(card, "P", stage)
+		assert missing == []
+	except LogicError as e:
+		assert e.field == missing[0]
+	check_stage_entry({**card, **{f: "filled" for f in missing}}, "P", stage)
 
 
 @given(st.datetimes(), st.datetimes())

@@ -13,6 +13,7 @@ from crm_ext.logic.working_time import (
 	overdue_working_days,
 	roll_over,
 	weekdays_from_names,
+	weekly_days_off,
 )
 
 # Monday 6 January 2025 .. Sunday 12 January 2025; 1 January 2025 is a Wednesday.
@@ -33,6 +34,14 @@ def test_default_calendar_is_monday_to_friday_nine_to_six():
 	assert cal.weekly_off == frozenset({5, 6})
 	assert cal.day_length == timedelta(hours=9)
 	assert [cal.is_working_day(d) for d in (MON, TUE, WED, THU, FRI, SAT, SUN)] == [True] * 5 + [False] * 2
+
+
+def test_a_holiday_list_without_weekly_offs_keeps_the_weekend_off():
+	assert weekly_days_off([]) == frozenset({5, 6})
+	assert weekly_days_off([NEW_YEAR]) == frozenset({NEW_YEAR.weekday()})
+	assert weekly_days_off([SUN, SUN + timedelta(days=7)]) == frozenset({6})
+	cal = WorkingCalendar(holidays=frozenset({NEW_YEAR}), weekly_off=weekly_days_off([]))
+	assert roll_over(FRI, SAT, cal) == MON + timedelta(days=7)
 
 
 def test_end_before_start_is_refused_naming_the_field():

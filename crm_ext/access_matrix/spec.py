@@ -85,6 +85,7 @@ ROWS = {
 			("tender_currency", "Tender Currency"),
 			("tender_incoterm", "Tender Incoterm"),
 			("tender_question", "Tender Question"),
+			("tender_notification", "Tender Notification"),
 		)
 	},
 	"evaluation": ("Tender Evaluation", "tender_opened"),
@@ -294,6 +295,9 @@ METHODS = {
 			"interaction_type": "Note",
 			"summary": "_AM",
 		},
+	),
+	"crm_ext.sales.kanban.stage_entry": Call(
+		"GET", CARD_WRITERS_A, {"sales_lead": "@lead_a", "stage": "@stage_quote"}
 	),
 	"crm_ext.sales.merge.merge_leads": Call(
 		"POST", {"sales_manager"}, {"source": "@lead_a", "target": "@lead_a"}

@@ -402,6 +402,7 @@ def make_tenders(world: World) -> None:
 			("tender_currency", "currencies"),
 			("tender_incoterm", "other_incoterms"),
 			("tender_question", "questions"),
+			("tender_notification", "notifications"),
 		):
 			world.rows[f"{row_key}_{suffix}"] = (doc.get(table)[0].doctype, doc.get(table)[0].name, key)
 	opened_doc = frappe.get_doc("Tender", opened)

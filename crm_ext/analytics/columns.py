@@ -7,11 +7,15 @@ and refuses the whole report when they may not: a Sales Manager without a role o
 Sales User gets "No permission to read DocType" from a column naming a document type. What a column
 shows is the report's to decide (each report scopes its rows itself, see
 :mod:`crm_ext.analytics.filters`), so such a column is shown as plain text to that user.
+
+Stage columns keep the stage's ID and show its name (:mod:`crm_ext.sales.stage_names`).
 """
 
 import functools
 
 import frappe
+
+from crm_ext.sales.stage_names import send_stage_titles_of_report
 
 
 def readable_links(execute):
@@ -21,6 +25,7 @@ def readable_links(execute):
 	@functools.wraps(execute)
 	def run(filters=None):
 		columns, *rest = execute(filters)
+		send_stage_titles_of_report(columns, rest[0] if rest else None)
 		return (plain_unreadable_links(columns), *rest)
 
 	return run

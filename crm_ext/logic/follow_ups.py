@@ -5,7 +5,8 @@
 - :func:`step_due`: when a step of a scripted sequence is due (working hours after a start).
 - :func:`plan_roll_over`: which unfinished follow-ups move to the next working day and which
   escalate to the head of sales; running it twice on the same day changes nothing.
-- :func:`next_step_state`: does an open card have a future follow-up?
+- :func:`next_step_state`: does an open card have a future follow-up, or is its work late?
+- :func:`is_overdue`: is an open follow-up late (carried over or not)?
 - :func:`spread` and :func:`pick_assignee`: who gets a card or a task.
 """
 
@@ -148,14 +149,27 @@ def plan_roll_over(
 	return actions
 
 
-def next_step_state(stage_kind: str | None, next_follow_up: date | None, today: date) -> str:
+def next_step_state(
+	stage_kind: str | None, next_follow_up: date | None, today: date, planned_for: date | None = None
+) -> str:
 	"""OK for a closed card or an open one with a follow-up today or later; Missing without one;
-	Overdue when its follow-up date has passed."""
+	Overdue when its follow-up date has passed, or when an open follow-up was planned for a day that
+	has passed (``planned_for``: the earliest original date of its open follow-ups). A follow-up the
+	morning roll-over carried over to today is still late work: the card stays Overdue until it is
+	done or re-planned."""
 	if stage_kind not in (None, "", "Open"):
 		return OK
 	if not next_follow_up:
 		return MISSING
-	return OVERDUE if _as_date(next_follow_up) < _as_date(today) else OK
+	first = min(_as_date(next_follow_up), _as_date(planned_for or next_follow_up))
+	return OVERDUE if first < _as_date(today) else OK
+
+
+def is_overdue(planned_for: date | None, due: date | None, today: date) -> bool:
+	"""An open follow-up is overdue from the day after the one it was planned for, however often it
+	was carried over since; without a planned date, from the day after its due date."""
+	first = planned_for or due
+	return first is not None and _as_date(first) < _as_date(today)
 
 
 def spread(items: Sequence[str], users: Sequence[str]) -> dict[str, str]:

@@ -40,6 +40,19 @@ def is_blank(value) -> bool:
 	return False
 
 
+def fields_to_enter(card: Mapping, target: Stage) -> list[str]:
+	"""The fields ``card`` must still fill to enter ``target``, in the order a person is asked for
+	them: the customer of a "Won" stage, the lost reason of a "Lost" one, then the stage's own
+	required fields. Empty when the card may enter (as far as its values go)."""
+	needed = []
+	if target.kind == WON:
+		needed.append("customer")
+	if target.kind == LOST:
+		needed.append("lost_reason")
+	needed.extend(f for f in target.required_fields if f not in needed)
+	return [f for f in needed if is_blank(card.get(f))]
+
+
 def check_stage_entry(card: Mapping, pipeline: str, target: Stage, labels: Mapping[str, str] | None = None):
 	"""Raise LogicError when a card with values ``card`` may not be in ``target``.
 
@@ -56,14 +69,14 @@ def check_stage_entry(card: Mapping, pipeline: str, target: Stage, labels: Mappi
 			pipeline,
 			field="stage",
 		)
-	if target.kind == WON and is_blank(card.get("customer")):
+	missing = fields_to_enter(card, target)
+	if target.kind == WON and "customer" in missing:
 		raise LogicError(
 			_("A card can be won only with a Customer: set the Customer (or convert the lead) first."),
 			field="customer",
 		)
-	if target.kind == LOST and is_blank(card.get("lost_reason")):
+	if target.kind == LOST and "lost_reason" in missing:
 		raise LogicError(_("A card can be lost only with a Lost Reason: set it first."), field="lost_reason")
-	missing = [f for f in target.required_fields if is_blank(card.get(f))]
 	if missing:
 		raise LogicError(
 			_("Stage {0} requires: {1}. Fill them in before moving the card."),

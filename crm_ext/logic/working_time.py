@@ -44,6 +44,17 @@ def weekdays_from_names(names: Iterable[str]) -> frozenset[int]:
 	return frozenset(days)
 
 
+DEFAULT_WEEKLY_OFF = frozenset({5, 6})  # Saturday, Sunday
+
+
+def weekly_days_off(marked: Iterable[date]) -> frozenset[int]:
+	"""Weekly days off from a Holiday List: the weekdays of its rows marked "weekly off". A list that
+	marks none (public holidays only) does not make the weekend a working week: Saturday and Sunday
+	stay off, as in ERPNext's default working week."""
+	days = frozenset(_as_date(d).weekday() for d in marked)
+	return days or DEFAULT_WEEKLY_OFF
+
+
 def _as_date(value: date) -> date:
 	"""A date, also when given a datetime (a subclass of date that never equals one)."""
 	return value.date() if isinstance(value, datetime) else value

@@ -8,7 +8,6 @@ from frappe import _
 from frappe.desk.form import assign_to
 
 from crm_ext.utils.documents import procedure
-from crm_ext.utils.users import enabled_users_with_role
 
 RULE_NAME = "Sales Lead Round Robin"
 
@@ -49,21 +48,16 @@ def on_todo_change(todo, method=None):
 		)
 
 
-def sales_team() -> list[str]:
-	"""Enabled desk users with the Sales User role (Administrator excluded)."""
-	return enabled_users_with_role("Sales User", desk_users_only=True)
-
-
 def ensure_assignment_rule() -> str:
-	"""Create the round-robin rule for new cards once (then it is the head of sales' to edit).
+	"""Create the round-robin rule for new cards once, disabled and without users: the head of
+	sales chooses the team (Assignment Rule "Sales Lead Round Robin" > Users) and enables it. Every
+	Sales User of the site is not the sales team (ERPNext's own test users, accountants with the
+	role, ...): a rule filled in at install gave the first web lead to whoever had the role.
 
 	It assigns open cards that have no Responsible, on every day of the week (the first-contact
-	clock counts working time anyway), among the sales team found at install time;
-	with nobody in the team yet it is created disabled, to be completed and enabled in the desk.
-	Assignments close when the card is won or lost."""
+	clock counts working time anyway). Assignments close when the card is won or lost."""
 	if frappe.db.exists("Assignment Rule", RULE_NAME):
 		return RULE_NAME
-	team = sales_team()
 	days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 	rule = frappe.get_doc(
 		{
@@ -75,9 +69,9 @@ def ensure_assignment_rule() -> str:
 			"description": _("New Sales Lead {{ title }}: contact it within the service time."),
 			"assign_condition": 'stage_kind == "Open" and not lead_owner',
 			"close_condition": 'stage_kind != "Open"',
-			"users": [{"user": u} for u in team],
+			"users": [],
 			"assignment_days": [{"day": d} for d in days],
-			"disabled": 0 if team else 1,
+			"disabled": 1,
 		}
 	)
 	rule.flags.ignore_mandatory = True

@@ -12,6 +12,8 @@ from frappe.desk.doctype.notification_log.notification_log import enqueue_create
 from frappe.query_builder import DocType
 from frappe.utils import get_url_to_form, now_datetime
 
+from crm_ext.utils.user_time import format_user_datetime
+
 BATCH = 500
 
 
@@ -42,24 +44,23 @@ def check_first_contact():
 
 
 def notify_late_first_contact(row, head_of_sales: str | None):
-	recipients = [u for u in {row.lead_owner, head_of_sales} if u]
-	if not recipients:
-		return
-	subject = _("Sales Lead {0} was not contacted in time (due {1})").format(
-		row.title or row.name, frappe.utils.format_datetime(row.first_contact_due)
-	)
-	enqueue_create_notification(
-		recipients,
-		{
-			"type": "Alert",
-			"document_type": "Sales Lead",
-			"document_name": row.name,
-			"subject": subject,
-			"email_content": _("Open the card and contact the client now: {0}").format(
-				get_url_to_form("Sales Lead", row.name)
-			),
-		},
-	)
+	"""Tell the rep and the head of sales, each with the due time in their own time zone."""
+	for user in sorted({u for u in (row.lead_owner, head_of_sales) if u}):
+		subject = _("Sales Lead {0} was not contacted in time (due {1})").format(
+			row.title or row.name, format_user_datetime(row.first_contact_due, user)
+		)
+		enqueue_create_notification(
+			[user],
+			{
+				"type": "Alert",
+				"document_type": "Sales Lead",
+				"document_name": row.name,
+				"subject": subject,
+				"email_content": _("Open the card and contact the client now: {0}").format(
+					get_url_to_form("Sales Lead", row.name)
+				),
+			},
+		)
 
 
 def mark_contacted(lead_name: str, when=None):

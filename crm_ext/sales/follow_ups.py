@@ -145,7 +145,7 @@ def open_follow_ups(reference_doctype: str, reference_name: str) -> list[dict]:
 			"crm_follow_up": 1,
 			"status": "Open",
 		},
-		fields=["name", "date", "description", "allocated_to"],
+		fields=["name", "date", "description", "allocated_to", "crm_original_date"],
 		order_by="date asc, creation asc",
 	)
 
@@ -167,7 +167,8 @@ def follow_up_on(lead_name: str, day) -> bool:
 
 
 def refresh_next_step(reference_doctype: str, reference_name: str):
-	"""Mirror the card's earliest open follow-up on the card (Sales Lead only)."""
+	"""Mirror the card's earliest open follow-up on the card (Sales Lead only). Its state is
+	Overdue while any open follow-up is late, also one the morning roll-over carried over."""
 	if reference_doctype != "Sales Lead":
 		return
 	stage_kind = frappe.db.get_value("Sales Lead", reference_name, "stage_kind")
@@ -176,16 +177,31 @@ def refresh_next_step(reference_doctype: str, reference_name: str):
 	rows = [r for r in open_follow_ups(reference_doctype, reference_name) if r.date]
 	first = rows[0] if rows else None
 	next_date = getdate(first.date) if first else None
+	planned = [getdate(r.crm_original_date) for r in rows if r.crm_original_date]
 	frappe.db.set_value(
 		"Sales Lead",
 		reference_name,
 		{
 			"next_follow_up": next_date,
 			"next_step": strip_html(first.description or "")[:500] if first else None,
-			"next_step_status": next_step_state(stage_kind, next_date, getdate(today())),
+			"next_step_status": next_step_state(
+				stage_kind, next_date, getdate(today()), min(planned) if planned else None
+			),
 		},
 		update_modified=False,
 	)
+
+
+def keep_planned_date(todo, method=None):
+	"""ToDo ``validate``: a follow-up remembers the day it was planned for (``crm_original_date``),
+	which the morning roll-over keeps, so carried-over work stays overdue until done. A date set by
+	a person (not by the roll-over) re-plans it."""
+	if not todo.get("crm_follow_up") or not todo.date:
+		return
+	if not todo.crm_original_date or (
+		not todo.flags.carried_over and not todo.is_new() and todo.has_value_changed("date")
+	):
+		todo.crm_original_date = todo.date
 
 
 # --- daily: roll-over and escalation ----------------------------------------------------------
@@ -242,6 +258,7 @@ def roll_over_follow_ups(day: date | None = None) -> int:
 			todo.crm_escalated = 1
 			notify_escalation(row, settings.head_of_sales)
 		todo.flags.ignore_permissions = True
+		todo.flags.carried_over = True
 		todo.save()
 	return len(plan)
 
@@ -270,18 +287,32 @@ def notify_escalation(row, head_of_sales: str | None):
 
 
 def refresh_next_step_status(day: date | None = None):
-	"""Open cards whose follow-up date passed become Overdue, cards without one Missing."""
+	"""Open cards whose follow-up date passed, or with an open follow-up planned for a day that
+	passed (carried over), become Overdue; cards without one Missing; the others OK."""
 	day = getdate(day or today())
 	lead = DocType("Sales Lead")
+	todo = DocType("ToDo")
+	late_cards = (
+		frappe.qb.from_(todo)
+		.select(todo.reference_name)
+		.distinct()
+		.where(
+			(todo.reference_type == "Sales Lead")
+			& (todo.crm_follow_up == 1)
+			& (todo.status == "Open")
+			& (todo.crm_original_date < day)
+		)
+	)
 	open_ = lead.stage_kind == "Open"
+	frappe.qb.update(lead).set(lead.next_step_status, OK).where(
+		(lead.stage_kind != "Open") | (lead.next_follow_up >= day)
+	).run()
 	frappe.qb.update(lead).set(lead.next_step_status, MISSING).where(
 		open_ & lead.next_follow_up.isnull()
 	).run()
 	frappe.qb.update(lead).set(lead.next_step_status, OVERDUE).where(
-		open_ & (lead.next_follow_up < day)
+		open_ & ((lead.next_follow_up < day) | lead.name.isin(late_cards))
 	).run()
-	frappe.qb.update(lead).set(lead.next_step_status, OK).where(open_ & (lead.next_follow_up >= day)).run()
-	frappe.qb.update(lead).set(lead.next_step_status, OK).where(lead.stage_kind != "Open").run()
 
 
 def digest_rows(day: date) -> tuple[list[dict], list[dict]]:

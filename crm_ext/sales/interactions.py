@@ -2,9 +2,10 @@
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, format_duration, get_link_to_form
+from frappe.utils import escape_html, format_date, format_duration, get_link_to_form
 
 from crm_ext.logic.follow_ups import PARTY_DOCTYPES
+from crm_ext.utils.user_time import format_user_datetime
 
 ICONS = {
 	"Call": "call",
@@ -87,6 +88,7 @@ def timeline_content(doctype: str, docname: str) -> list[dict]:
 			"handled_by",
 			"next_step",
 			"next_step_on",
+			"next_step_all_day",
 		],
 		order_by="start_time asc",
 	)
@@ -102,6 +104,9 @@ def timeline_content(doctype: str, docname: str) -> list[dict]:
 
 
 def render(row) -> str:
+	"""A timeline card: when (in the reader's time zone), what, with whom, the outcome and the next
+	step. Frappe shows no time on a card of its own: the interaction's time is in the card."""
+	when = format_user_datetime(row.start_time) if row.start_time else None
 	head = " · ".join(
 		filter(
 			None,
@@ -115,16 +120,21 @@ def render(row) -> str:
 		)
 	)
 	parts = [f"<div><b>{get_link_to_form('Interaction', row.name, head)}</b></div>"]
+	if when:
+		parts.insert(0, f'<div class="text-muted small">{escape_html(when)}</div>')
 	if row.outcome:
 		parts.append(f"<div>{_('Outcome')}: {escape_html(row.outcome)}</div>")
 	if row.summary:
 		parts.append(f"<div>{row.summary}</div>")  # Text Editor content, sanitised by Frappe on save
 	if row.next_step:
-		parts.append(
-			"<div>{}: {} ({})</div>".format(
-				_("Next step"),
-				escape_html(row.next_step),
-				frappe.utils.format_datetime(row.next_step_on) if row.next_step_on else "",
+		due = ""
+		if row.next_step_on:
+			due = (
+				format_date(row.next_step_on)
+				if row.get("next_step_all_day")
+				else format_user_datetime(row.next_step_on)
 			)
+		parts.append(
+			"<div>{}: {} ({})</div>".format(_("Next step"), escape_html(row.next_step), escape_html(due))
 		)
 	return "".join(parts)

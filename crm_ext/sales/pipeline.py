@@ -16,7 +16,12 @@ DEFAULT_STAGES = (
 	("Won", "Won", 100, 0, ()),
 	("Lost", "Lost", 0, 0, ()),
 )
-KANBAN_CARD_FIELDS = [
+# A card on the board is compact: its title, and (drawn by the board's script, sales_lead_list.js)
+# its amount, next-step state and payment state as coloured indicators; Frappe's own field lines
+# stay for what a head of sales adds in Kanban Settings.
+KANBAN_CARD_FIELDS: list[str] = []
+# what boards of earlier versions showed line by line (crm_ext.patches.v1.compact_kanban_cards)
+OLD_KANBAN_CARD_FIELDS = (
 	"organization",
 	"expected_amount",
 	"lead_owner",
@@ -24,7 +29,7 @@ KANBAN_CARD_FIELDS = [
 	"next_step_status",
 	"payment_status",
 	"outstanding_amount",
-]
+)
 
 
 def get_stage(name: str) -> Stage | None:
@@ -95,7 +100,7 @@ def sync_kanban_board(pipeline: str) -> str:
 		board.field_name = "stage"
 		board.private = 0
 		board.filters = frappe.as_json([["Sales Lead", "pipeline", "=", pipeline]])
-		board.show_labels = 1
+		board.show_labels = 0
 	card_fields = frappe.parse_json(board.fields or "[]")
 	board.fields = frappe.as_json(card_fields + [f for f in KANBAN_CARD_FIELDS if f not in card_fields])
 	existing = {c.column_name: c for c in board.columns}
@@ -130,7 +135,9 @@ def forget_kanban_board(board, method: str | None = None) -> None:
 
 
 def _kanban_board_name(pipeline: str) -> str:
-	name = _("{0} Pipeline").format(pipeline)
+	"""The board's name is an ID (the workspace links the default one, "Sales Pipeline"); the desk
+	translates it where it shows it."""
+	name = f"{pipeline} Pipeline"
 	return (
 		name if not frappe.db.exists("Kanban Board", name) else f"{name} ({frappe.generate_hash(length=4)})"
 	)
@@ -143,7 +150,11 @@ def create_default_pipeline(pipeline_name: str = DEFAULT_PIPELINE) -> str:
 			ignore_permissions=True
 		)
 	for order, (stage_name, kind, probability, stale, required) in enumerate(DEFAULT_STAGES, start=1):
-		if frappe.db.exists("Pipeline Stage", {"pipeline": pipeline_name, "stage_name": stage_name}):
+		# made earlier (in English or the site's language), possibly renamed since: its ID stays
+		names = {stage_name, _(stage_name)}
+		if frappe.db.exists(
+			"Pipeline Stage", {"pipeline": pipeline_name, "stage_name": ("in", list(names))}
+		) or any(frappe.db.exists("Pipeline Stage", f"{pipeline_name}-{n}") for n in names):
 			continue
 		frappe.get_doc(
 			{

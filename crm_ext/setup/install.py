@@ -1,4 +1,4 @@
-"""Install, migrate and uninstall of crm_ext.
+"""Install and migrate of crm_ext (uninstall: ``uninstall.py``).
 
 Everything the app adds to ERPNext/Frappe's own doctypes is declared once (roles in
 ``roles.py``, custom fields in ``custom_fields.py``, the qualification review workflow in
@@ -12,13 +12,10 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from crm_ext.setup.custom_fields import CUSTOM_FIELDS
 from crm_ext.setup.roles import INTAKE_ROLE, INTAKE_USER, ROLES
-from crm_ext.setup.workflow import remove_workflow, sync_workflow
+from crm_ext.setup.workflow import sync_workflow
 
 MODULE = "CRM Ext"
 DEFAULT_LOST_REASONS = ("Price too high", "Chose a competitor", "No budget", "No response", "Not a fit")
-# Records of Frappe doctypes (not module-linked, so not removed by Frappe) made for our doctypes
-LINKED_RECORDS = (("Kanban Board", "reference_doctype"), ("Assignment Rule", "document_type"))
-APP_DOCTYPES = ("Sales Lead",)
 
 
 def after_install():
@@ -59,29 +56,6 @@ def after_migrate():
 	ensure_indexes()
 
 
-def before_uninstall():
-	remove_intake_user()
-	remove_workflow()
-	remove_custom_fields()
-	remove_property_setters()
-	remove_linked_records()
-	remove_roles()
-	remove_settings()
-
-
-def remove_settings():
-	"""Frappe drops the app's tables but keeps a single doctype's values in tabSingles."""
-	frappe.db.delete("Singles", {"doctype": "CRM Ext Settings"})
-
-
-def remove_linked_records():
-	"""Kanban boards and assignment rules of the app's doctypes, and their open assignments."""
-	for doctype, fieldname in LINKED_RECORDS:
-		for name in frappe.get_all(doctype, filters={fieldname: ("in", APP_DOCTYPES)}, pluck="name"):
-			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True)
-	frappe.db.delete("ToDo", {"reference_type": ("in", APP_DOCTYPES)})
-
-
 def sync_roles():
 	for spec in ROLES:
 		if frappe.db.exists("Role", spec["role_name"]):
@@ -114,11 +88,6 @@ def ensure_intake_user():
 		user.add_roles(INTAKE_ROLE)
 
 
-def remove_intake_user():
-	if frappe.db.exists("User", INTAKE_USER):
-		frappe.delete_doc("User", INTAKE_USER, ignore_permissions=True, force=True)
-
-
 def custom_field_table() -> dict[str, list[dict]]:
 	"""CUSTOM_FIELDS with the app's module on every field (Frappe uses it on uninstall too)."""
 	return {dt: [{**df, "module": MODULE} for df in fields] for dt, fields in CUSTOM_FIELDS.items()}
@@ -127,34 +96,6 @@ def custom_field_table() -> dict[str, list[dict]]:
 def sync_custom_fields():
 	if CUSTOM_FIELDS:
 		create_custom_fields(custom_field_table(), ignore_validate=True, update=True)
-
-
-def remove_custom_fields():
-	"""Delete the app's Custom Field records and drop their columns."""
-	from frappe.model import delete_fields
-
-	for doctype, fields in CUSTOM_FIELDS.items():
-		names = [df["fieldname"] for df in fields]
-		for name in frappe.get_all(
-			"Custom Field", filters={"dt": doctype, "fieldname": ("in", names)}, pluck="name"
-		):
-			frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
-		frappe.clear_cache(doctype=doctype)
-		delete_fields({doctype: names}, delete=1)
-	# anything else tagged with the module (e.g. added by hand through Customize Form)
-	for name in frappe.get_all("Custom Field", filters={"module": MODULE}, pluck="name"):
-		frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
-
-
-def remove_property_setters():
-	frappe.db.delete("Property Setter", {"module": MODULE})
-
-
-def remove_roles():
-	for spec in ROLES:
-		if frappe.db.exists("Role", spec["role_name"]):
-			frappe.db.delete("Has Role", {"role": spec["role_name"]})
-			frappe.delete_doc("Role", spec["role_name"], ignore_permissions=True, force=True)
 
 
 def ensure_settings():

@@ -85,7 +85,7 @@ SERVER_FIELDS = {
 	),
 }
 SERVER_TABLES = {
-	"Tender": {"evaluations": ALL, "awards": ALL, "suppliers": ("notified_on",)},
+	"Tender": {"evaluations": ALL, "awards": ALL, "notifications": ALL, "suppliers": ("notified_on",)},
 	"Tender Bid": {
 		"items": ("tender_item", "item_code", "description", "requested_qty", "uom", "amount"),
 		"answers": ("question_id", "question", "mandatory"),

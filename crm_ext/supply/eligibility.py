@@ -5,7 +5,8 @@ tenders ask for.
 and hold status and lets ``crm_ext.logic.eligibility`` decide; ``is_supplier_qualified`` answers
 the narrower question "is there a valid qualification for this category on that date".
 ``check_transaction`` is the ``doc_events`` hook that warns or blocks RFQs and Purchase Orders
-as configured in CRM Ext Settings (tenders call ``enforce`` the same way).
+as configured in CRM Ext Settings (tenders call ``enforce`` the same way); ``tender_line_standings``
+is the same answer per tender line, for the award rules.
 """
 
 import frappe
@@ -14,6 +15,7 @@ from frappe.utils import cint, getdate, nowdate
 
 from crm_ext.logic import eligibility as rules
 from crm_ext.logic.qualification import EXPIRED, QUALIFIED
+from crm_ext.logic.tender.award import LineStanding, line_standing
 from crm_ext.supply.access import is_internal, require_internal
 from crm_ext.supply.item_groups import ancestors_map
 
@@ -138,6 +140,51 @@ def enforce(answer: rules.Eligibility, title: str | None = None) -> None:
 	"""For callers that commit in one step (e.g. tender invitation): block, else warn."""
 	block(answer, title)
 	warn(answer)
+
+
+def tender_line_standings(
+	tender, suppliers: list[str], on_date=None
+) -> tuple[dict[str, dict[str, LineStanding]], list[tuple[str, str, str]]]:
+	"""Who may be awarded each line of ``tender`` on ``on_date`` (default today: the award is made
+	now, as the Purchase Order check judges its own date), and why the others may not.
+
+	Returns (line id -> supplier -> standing, [(line id, supplier, reason)] for every supplier not
+	eligible for a line, or eligible but not qualified for its category). The eligibility answer
+	is the one of invitations and Purchase Orders (CRM Ext Settings' tender check); an open tender
+	admits a supplier it did not invite only as qualified for each line's category.
+	"""
+	on = getdate(on_date or nowdate())
+	mode = qualification_mode(rules.TENDER)
+	invited = {row.supplier for row in tender.suppliers}
+	ancestors = ancestors_map([row.item_group for row in tender.items if row.item_group])
+	standings: dict[str, dict[str, LineStanding]] = {row.name: {} for row in tender.items}
+	notes: list[tuple[str, str, str]] = []
+	for supplier in dict.fromkeys(suppliers):
+		records = qualification_records(supplier)
+		standing = supplier_standing(supplier, rules.TENDER)
+		best = max((r.score for r in records if rules.valid_on(r, on)), default=0)
+		for row in tender.items:
+			group = row.item_group or ""
+			answer = rules.eligibility(
+				supplier, [group] if group else [], on, records, ancestors, standing, mode
+			)
+			record = rules.qualifying_record(records, group, ancestors.get(group, []), on) if group else None
+			qualified = record is not None or not group
+			result = line_standing(
+				eligible=answer.eligible,
+				qualified=qualified,
+				qualification_checked=mode != rules.MODE_OFF,
+				qualification_required=bool(tender.open_to_qualified) and supplier not in invited,
+				qualification=(record.score if record else 0) if group else best,
+			)
+			if result is not None:
+				standings[row.name][supplier] = result
+			if result is None or not result.preferred:
+				reasons = [translated(r) for r in answer.blocks] or [
+					_("Supplier {0} is not qualified for {1} on {2}.").format(supplier, group, on.isoformat())
+				]
+				notes.append((row.name, supplier, " ".join(reasons)))
+	return standings, notes
 
 
 # --- doc_events -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from frappe.utils import flt, get_datetime, now_datetime
 from crm_ext.logic.tender.auction import AuctionOffer, MinStep, check_auction_offer, extend_end, standings
 from crm_ext.logic.tender.errors import TenderError
 from crm_ext.supply.access import is_internal, require_tender, require_tender_viewer, suppliers_of_user
+from crm_ext.supply.formatting import format_deadline, format_money
 from crm_ext.utils import throw
 
 EVENT = "tender_auction"
@@ -116,9 +117,12 @@ def get_auction_status(tender: str) -> dict:
 		frappe.throw(_("Tender {0} is not a reverse auction.").format(tender))
 	table = standings(offers(tender))
 	now = now_datetime()
+	currency = doc.currencies[0].currency if doc.currencies else None
 	status = {
 		"tender": tender,
 		"end": str(doc.deadline),
+		"end_text": format_deadline(doc.deadline),
+		"currency": currency,
 		"running": start_of(doc) <= now < get_datetime(doc.deadline) and doc.status == "Published",
 		"server_time": str(now),
 	}
@@ -132,6 +136,8 @@ def get_auction_status(tender: str) -> dict:
 	own = next((s for s in table if s.supplier in mine), None)
 	status["rank"] = own.rank if own else None
 	status["my_best"] = float(own.total) if own else None
+	status["my_best_text"] = format_money(own.total, currency) if own else None
 	if doc.show_best_price and table:
 		status["best"] = float(table[0].total)
+		status["best_text"] = format_money(table[0].total, currency)
 	return status

@@ -31,13 +31,16 @@ from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
 from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
 from crm_ext.supply import tender_log
+from crm_ext.supply import tender_notifications as notices
 from crm_ext.supply.access import buyer_may_see, forbid, is_internal, require_opened, require_tender
 from crm_ext.supply.eligibility import (
 	enforce,
 	is_supplier_qualified,
 	qualification_records,
 	supplier_eligibility,
+	tender_line_standings,
 )
+from crm_ext.supply.formatting import format_deadline
 from crm_ext.utils import throw
 from crm_ext.utils.documents import as_procedure
 
@@ -172,22 +175,30 @@ def publish(name: str) -> str:
 			],
 		},
 	)
-	notified = set()
-	for supplier in recipients:
-		if notify_supplier(
+	rows = [
+		notify_supplier(
 			supplier,
 			_("Invitation to tender: {0}").format(tender.title),
 			_(
 				"You are invited to bid on tender {0} ({1}). Bids are accepted until {2}. "
 				"Open it on the supplier portal: {3}"
-			).format(tender.name, tender.title, tender.deadline, portal_url(tender.name)),
+			).format(
+				tender.name,
+				tender.title,
+				format_deadline(tender.deadline, local=False),
+				portal_url(tender.name),
+			),
 			tender,
-		):
-			notified.add(supplier)
-	now_str = now_datetime()
-	for row in tender.suppliers:
-		if row.supplier in notified:
-			row.db_set("notified_on", now_str, update_modified=False)
+			notices.INVITATION,
+		)
+		for supplier in recipients
+	]
+	notices.report(
+		rows,
+		_(
+			"Tender {0} is published and open for bids until {1}. Suppliers with a portal login see it at once on the portal: {2}"
+		).format(tender.name, format_deadline(tender.deadline), portal_url(tender.name)),
+	)
 	return tender.status
 
 
@@ -213,39 +224,10 @@ def suppliers_to_notify(tender) -> list[str]:
 	return list(dict.fromkeys(suppliers))
 
 
-def supplier_emails(supplier: str) -> list[str]:
-	"""The supplier's portal users and its e-mail address."""
-	users = frappe.get_all(
-		"Portal User", filters={"parenttype": "Supplier", "parent": supplier}, pluck="user"
-	)
-	emails = [frappe.db.get_value("User", user, "email") for user in users]
-	emails.append(frappe.db.get_value("Supplier", supplier, "email_id"))
-	return sorted({e for e in emails if e})
-
-
-def notify_supplier(supplier: str, subject: str, message: str, tender) -> bool:
-	"""Queue an e-mail to the supplier (sent by the scheduler, never inside the request).
-
-	Without an outgoing e-mail account the procedure goes on and the tender says who was not told.
-	"""
-	recipients = supplier_emails(supplier)
-	if not recipients:
-		return False
-	try:
-		frappe.sendmail(
-			recipients=recipients,
-			subject=subject,
-			message=message,
-			reference_doctype="Tender",
-			reference_name=tender.name,
-		)
-	except frappe.OutgoingEmailError:
-		tender.add_comment(
-			"Info",
-			_("Supplier {0} was not e-mailed ({1}): no outgoing e-mail account.").format(supplier, subject),
-		)
-		return False
-	return True
+def notify_supplier(supplier: str, subject: str, message: str, tender, kind: str):
+	"""Queue an e-mail to the supplier (sent by the scheduler, never inside the request), or keep it
+	on the tender until it can be sent (``crm_ext.supply.tender_notifications``). Returns its row."""
+	return notices.notify(tender, supplier, kind, subject, message)
 
 
 def portal_url(name: str) -> str:
@@ -265,15 +247,22 @@ def extend_deadline(name: str, new_deadline: str) -> str:
 	except TenderError as e:
 		throw(e, tender, title=_("Cannot Extend"))
 	set_deadline(tender, new, "Deadline Extended")
-	for supplier in suppliers_to_notify(tender):
+	rows = [
 		notify_supplier(
 			supplier,
 			_("Tender {0}: deadline extended").format(tender.title),
 			_("The deadline of tender {0} ({1}) moved from {2} to {3}.").format(
-				tender.name, tender.title, old, new
+				tender.name,
+				tender.title,
+				format_deadline(old, local=False),
+				format_deadline(new, local=False),
 			),
 			tender,
+			notices.DEADLINE_EXTENDED,
 		)
+		for supplier in suppliers_to_notify(tender)
+	]
+	notices.report(rows, _("The deadline is now {0}.").format(format_deadline(new)))
 	return str(new)
 
 
@@ -509,15 +498,44 @@ def set_evaluations(tender, matrix, bids, basis, quals) -> None:
 
 
 def line_awards(tender, matrix, quals) -> dict:
+	"""The award of each line among the suppliers eligible for it (``crm_ext.logic.tender.award``);
+	tells the buyer once which offers were left out and why."""
+	standings, notes = tender_line_standings(tender, list(matrix.suppliers))
+	show_award_notes(tender, matrix, notes)
 	if tender.award_method == "Whole Tender":
-		whole = award_whole_tender(matrix, weights(tender), quals, method="best_score")
+		whole = award_whole_tender(matrix, weights(tender), quals, "best_score", standings)
 		if whole is None:
 			frappe.throw(
-				_("No bid offers every line for the requested quantity: award per line instead."),
+				_(
+					"No bid from a supplier eligible for every line offers every line for the requested quantity: award per line instead."
+				),
 				title=_("No Complete Bid"),
 			)
 		return dict(whole.lines)
-	return award_per_line(matrix, weights(tender), quals)
+	return award_per_line(matrix, weights(tender), quals, standings)
+
+
+def show_award_notes(tender, matrix, notes: list[tuple[str, str, str]]) -> None:
+	"""One message listing the offers the award rules set aside (only offers, not silent bidders)."""
+	rows = {row.name: row for row in tender.items}
+	lines = [
+		_("Line {0} ({1}): {2}").format(
+			rows[line_id].idx, rows[line_id].item_code or rows[line_id].description or "", reason
+		)
+		for line_id, supplier, reason in notes
+		if matrix.cell(line_id, supplier).offered
+	]
+	if lines:
+		frappe.msgprint(
+			_(
+				"Offers from suppliers not eligible for a line do not compete for it; a supplier not qualified for the line's category gets it only when no qualified supplier offered it."
+			)
+			+ "<ul>"
+			+ "".join(f"<li>{frappe.utils.escape_html(line)}</li>" for line in lines)
+			+ "</ul>",
+			title=_("Award Rules"),
+			indicator="orange",
+		)
 
 
 def set_awards(tender, matrix, bids, quals) -> None:
@@ -722,19 +740,24 @@ def auction_first_round(tender, matrix, bids) -> dict:
 
 
 def mark_bids(tender, bids, winners: set[str]) -> None:
+	rows = []
 	for bid in bids:
 		won = bid.supplier in winners
 		bid.db_set("status", "Awarded" if won else "Not Awarded")
-		notify_supplier(
-			bid.supplier,
-			_("Tender {0}: result").format(tender.title),
-			(
-				_("Your bid {0} on tender {1} ({2}) was awarded. A purchase order follows.")
-				if won
-				else _("Your bid {0} on tender {1} ({2}) was not awarded. Thank you for bidding.")
-			).format(bid.name, tender.name, tender.title),
-			tender,
+		rows.append(
+			notify_supplier(
+				bid.supplier,
+				_("Tender {0}: result").format(tender.title),
+				(
+					_("Your bid {0} on tender {1} ({2}) was awarded. A purchase order follows.")
+					if won
+					else _("Your bid {0} on tender {1} ({2}) was not awarded. Thank you for bidding.")
+				).format(bid.name, tender.name, tender.title),
+				tender,
+				notices.RESULT,
+			)
 		)
+	notices.report(rows, _("Tender {0} is awarded; the Purchase Orders are drafts.").format(tender.name))
 
 
 # --- follow-through: ordered / invoiced / paid from the ledger ---------------------------------

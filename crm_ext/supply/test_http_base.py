@@ -179,6 +179,7 @@ class SupplyHTTPCase(IntegrationTestCase):
 				"Tender Question",
 				"Tender Evaluation",
 				"Tender Award Line",
+				"Tender Notification",
 			):
 				frappe.db.delete(table, {"parent": name})
 			frappe.db.delete("Tender", {"name": name})

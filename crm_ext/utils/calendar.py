@@ -3,9 +3,7 @@
 import frappe
 from frappe.utils import getdate, to_timedelta
 
-from crm_ext.logic.working_time import WorkingCalendar
-
-DEFAULT_WEEKLY_OFF = frozenset({5, 6})  # Saturday, Sunday when no Holiday List says otherwise
+from crm_ext.logic.working_time import DEFAULT_WEEKLY_OFF, WorkingCalendar, weekly_days_off
 
 
 def holiday_list_name(company: str | None = None) -> str | None:
@@ -28,7 +26,7 @@ def working_calendar(company: str | None = None) -> WorkingCalendar:
 			fields=["holiday_date", "weekly_off"],
 		)
 		holidays = frozenset(getdate(r.holiday_date) for r in rows)
-		weekly_off = frozenset(getdate(r.holiday_date).weekday() for r in rows if r.weekly_off)
+		weekly_off = weekly_days_off(getdate(r.holiday_date) for r in rows if r.weekly_off)
 	kwargs = {"holidays": holidays, "weekly_off": weekly_off}
 	if settings.work_day_start:
 		kwargs["day_start"] = to_timedelta(settings.work_day_start)

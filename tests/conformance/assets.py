@@ -169,6 +169,47 @@ def check_synced_json(app_root: Path, app_doctypes: dict) -> list[Problem]:
 				problems.append(Problem(rel, f"link to doctype {target!r}, which exists nowhere."))
 			if kind == "Report" and target and target not in app_reports and target not in known()["reports"]:
 				problems.append(Problem(rel, f"link to report {target!r}, which exists nowhere."))
+		problems.extend(unrendered_blocks(doc, rel))
+	return problems
+
+
+# workspace block type -> (its key in the block's data, the child table whose labels it names)
+WORKSPACE_BLOCKS = {
+	"number_card": ("number_card_name", "number_cards"),
+	"chart": ("chart_name", "charts"),
+	"shortcut": ("shortcut_name", "shortcuts"),
+	"quick_list": ("quick_list_name", "quick_lists"),
+	"custom_block": ("custom_block_name", "custom_blocks"),
+}
+
+
+def unrendered_blocks(doc: dict, rel: str) -> list[Problem]:
+	"""The desk draws a block of a workspace's layout (``content``) from the child row whose *label*
+	equals the block's name (Frappe's ``blocks/block.js``); a block naming anything else is silently
+	left out."""
+	try:
+		blocks = json.loads(doc.get("content") or "[]")
+	except json.JSONDecodeError as e:
+		return [Problem(rel, f"content is not valid JSON ({e}).")]
+	cards = {link.get("label") for link in doc.get("links") or [] if link.get("type") == "Card Break"}
+	problems = []
+	for block in blocks:
+		kind, data = block.get("type"), block.get("data") or {}
+		if kind == "card":
+			key, labels = "card_name", cards
+		elif kind in WORKSPACE_BLOCKS:
+			key, table = WORKSPACE_BLOCKS[kind]
+			labels = {row.get("label") for row in doc.get(table) or []}
+		else:
+			continue
+		if data.get(key) not in labels:
+			problems.append(
+				Problem(
+					rel,
+					f"{kind} block {data.get(key)!r} matches no {kind} label ({sorted(labels)}); "
+					"the desk does not draw it.",
+				)
+			)
 	return problems
 
 

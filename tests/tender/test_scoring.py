@@ -15,12 +15,18 @@ def test_price_only_scores_are_lowest_price_over_price():
 	assert [scores[k].total for k in "ABC"] == [100, 50, 25]
 
 
-def test_delivery_score_counts_days_plus_one():
+def test_delivery_is_compared_on_the_scale_of_a_month():
 	scores = score_candidates(
-		[Candidate("A", 100, 0), Candidate("B", 100, 1), Candidate("C", 100, 9)], Weights(0, 1, 0)
+		[Candidate("A", 100, 0), Candidate("B", 100, 1), Candidate("C", 100, 30), Candidate("D", 100, 90)],
+		Weights(0, 1, 0),
 	)
-	assert [scores[k].delivery for k in "ABC"] == [100, 50, 10]
-	assert [scores[k].total for k in "ABC"] == [100, 50, 10]
+	assert [scores[k].delivery for k in "ABCD"] == [100, Decimal(3000) / 31, 50, 25]
+	assert [scores[k].total for k in "ABCD"] == [scores[k].delivery for k in "ABCD"]
+
+
+def test_a_month_slower_weighs_as_much_as_twice_as_dear():
+	scores = score_candidates([Candidate("FAST", 200, 0), Candidate("CHEAP", 100, 30)], Weights(1, 1, 0))
+	assert scores["FAST"].total == scores["CHEAP"].total == 75
 
 
 def test_weighted_score_example():
@@ -29,11 +35,12 @@ def test_weighted_score_example():
 		Weights(60, 20, 20),
 	)
 	a, b = scores["A"], scores["B"]
-	assert (a.price, a.delivery, a.qualification) == (100, Decimal(100) * 5 / 11, 60)
+	assert (a.price, a.delivery, a.qualification) == (100, Decimal(100) * 34 / 40, 60)
 	assert a.total == (60 * 100 + 20 * a.delivery + 20 * 60) / Decimal(100)
 	assert (b.price, b.delivery, b.qualification) == (80, 100, 100)
 	assert b.total == Decimal(88)
-	assert b.total > a.total
+	assert a.total == Decimal(89)
+	assert a.total > b.total  # 25 % dearer is not made up by 6 days faster
 
 
 def test_missing_qualification_counts_as_zero():

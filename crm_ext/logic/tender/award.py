@@ -1,8 +1,19 @@
 """Award: per line or for the whole tender, purchase-order grouping, savings.
 
-**Per line** (:func:`award_per_line`): each tender line goes to the offered cell with the highest
-weighted score on that line (price = evaluated unit price, delivery = the line's delivery days,
-qualification = the supplier's score; see :mod:`.scoring`). Ties: lower evaluated price, then
+**Who competes for a line** (:class:`LineStanding`, :func:`line_standing`): when the caller gives
+``standings`` (line id -> supplier -> standing), only the suppliers standing on a line may win it;
+a supplier absent there is not eligible for the line (the eligibility answer blocks it, or the
+tender admits it only as a supplier qualified for the line's category and it is not). Among the
+eligible ones, the *preferred* (qualified for the line's category, or qualification not checked)
+compete first: an eligible but unqualified supplier (eligibility "Warn") wins a line only when no
+preferred supplier offered it. A line offered only by suppliers not eligible for it is not
+awarded (None). Without ``standings`` every bidder competes.
+
+**Per line** (:func:`award_per_line`): each tender line goes to the competing offered cell with
+the highest weighted score on that line, scored against the other competitors of that line only
+(price = the line's evaluated unit price, delivery = the line's delivery days, qualification =
+the score of the qualification covering the line's category, or the supplier's score without
+standings; see :mod:`.scoring`): nothing of the supplier's other lines counts. Ties: lower evaluated price, then
 earlier submission, then supplier name. A line nobody offered is not awarded (None); a
 not-offered cell is never a candidate. The awarded quantity is the quantity the winner offered,
 which may be less than requested when the tender accepts partial offers (``requested_qty`` is
@@ -11,7 +22,8 @@ has) counts as one day slower than the slowest known offer, never as immediate d
 
 **Whole tender** (:func:`award_whole_tender`): only *complete* bids compete - those offering every
 line for at least the requested quantity - so a whole-tender award, too, never contains a
-not-offered line. ``method="lowest_total"`` (the default, the classic rule of public
+not-offered line; with ``standings``, only suppliers eligible for every line, the ones preferred
+on every line first. ``method="lowest_total"`` (the default, the classic rule of public
 procurement) picks the lowest evaluated total (evaluated unit prices x requested quantities);
 ``method="best_score"`` picks the highest weighted score, where a bid's price is that total and
 its delivery time is its slowest line. Ties as above. None when no bid is complete.
@@ -57,6 +69,42 @@ class LineAward:
 	def shortfall(self) -> Decimal:
 		"""Requested quantity the award does not cover (0 when fully covered)."""
 		return max(self.requested_qty - self.qty, ZERO)
+
+
+@dataclass(frozen=True)
+class LineStanding:
+	"""A supplier eligible for a tender line: ``preferred`` when qualified for the line's category
+	(or qualification is not checked); ``qualification`` is the score (0..100) that counts on the
+	line: the one of the qualification covering its category."""
+
+	preferred: bool = True
+	qualification: Number = ZERO
+
+	def __post_init__(self):
+		object.__setattr__(self, "qualification", check_qualification(self.qualification))
+
+
+Standings = Mapping[str, Mapping[str, LineStanding]]
+
+
+def line_standing(
+	eligible: bool,
+	qualified: bool,
+	qualification_checked: bool,
+	qualification_required: bool,
+	qualification: Number = ZERO,
+) -> LineStanding | None:
+	"""The standing of a supplier on one line, or None when it may not be awarded the line.
+
+	``eligible``: nothing in the eligibility answer blocks it for the line's category (disabled,
+	on hold, scorecard, or unqualified when settings say Block); ``qualified``: a valid
+	qualification covers the line's category (True for a line without category);
+	``qualification_checked``: settings do not say Off; ``qualification_required``: the tender
+	admits this supplier only because it is qualified (an open tender it was not invited to).
+	"""
+	if not eligible or (qualification_required and not qualified):
+		return None
+	return LineStanding(preferred=qualified or not qualification_checked, qualification=qualification)
 
 
 @dataclass(frozen=True)
@@ -117,27 +165,45 @@ def _line_award(matrix: ComparisonMatrix, cell: Cell, score: Decimal) -> LineAwa
 	)
 
 
+def competing_cells(matrix: ComparisonMatrix, line_id: str, standings: Standings | None) -> list[Cell]:
+	"""The offered cells of a line that compete for it (see the module docstring), in bid order."""
+	offered = matrix.offered_cells(line_id)
+	if standings is None:
+		return offered
+	on_line = standings.get(line_id, {})
+	eligible = [c for c in offered if c.supplier in on_line]
+	preferred = [c for c in eligible if on_line[c.supplier].preferred]
+	return preferred or eligible
+
+
 def award_per_line(
 	matrix: ComparisonMatrix,
 	weights: Weights = _PRICE_ONLY,
 	qualification_scores: Mapping[str, Number] | None = None,
+	standings: Standings | None = None,
 ) -> dict[str, LineAward | None]:
-	"""Line id -> the award of that line (None when no supplier offered it), in tender order."""
+	"""Line id -> the award of that line (None when no eligible supplier offered it), in tender
+	order."""
 	quals = _qualifications(matrix.suppliers, qualification_scores)
 	awards: dict[str, LineAward | None] = {}
 	for line_id in matrix.line_ids:
-		offered = matrix.offered_cells(line_id)
-		if not offered:
+		competing = competing_cells(matrix, line_id, standings)
+		if not competing:
 			awards[line_id] = None
 			continue
+		line_quals = (
+			[standings[line_id][c.supplier].qualification for c in competing]
+			if standings is not None
+			else [quals[c.supplier] for c in competing]
+		)
 		scores = weighted_scores(
-			[c.evaluated_unit_price for c in offered],
-			_known_days([c.delivery_days for c in offered]),
-			[quals[c.supplier] for c in offered],
+			[c.evaluated_unit_price for c in competing],
+			_known_days([c.delivery_days for c in competing]),
+			line_quals,
 			weights,
 		)
 		score, cell = min(
-			zip(scores, offered, strict=True),
+			zip(scores, competing, strict=True),
 			key=lambda sc: (-sc[0].total, sc[1].evaluated_unit_price, matrix.tie_key(sc[1].supplier)),
 		)
 		awards[line_id] = _line_award(matrix, cell, score.total)
@@ -149,11 +215,16 @@ def award_whole_tender(
 	weights: Weights = _PRICE_ONLY,
 	qualification_scores: Mapping[str, Number] | None = None,
 	method: AwardMethod = "lowest_total",
+	standings: Standings | None = None,
 ) -> WholeTenderAward | None:
 	"""The supplier winning the whole tender among complete bids (see the module docstring)."""
 	if method not in ("lowest_total", "best_score"):
 		raise ValueError(f"unknown award method {method!r}")
 	complete = [s for s in matrix.suppliers if matrix.is_complete(s)]
+	if standings is not None:
+		complete = [s for s in complete if all(s in standings.get(line, {}) for line in matrix.line_ids)]
+		preferred = [s for s in complete if all(standings[line][s].preferred for line in matrix.line_ids)]
+		complete = preferred or complete
 	if not complete:
 		return None
 	quals = _qualifications(complete, qualification_scores)

@@ -3,9 +3,12 @@
 Every component is a score from 0 to 100, relative to the best competing offer:
 
 - price: ``100 x lowest price / price`` (the lowest price scores 100, twice that price 50);
-- delivery: ``100 x (1 + shortest days) / (1 + days)``; the ``+ 1`` lets ex-stock offers
-  (0 days) score 100 without dividing by zero and keeps one day's difference from counting as
-  "twice as slow";
+- delivery: ``100 x (30 + shortest days) / (30 + days)``: delivery times are compared on the
+  scale of a month (:data:`DELIVERY_SCALE_DAYS`), so that a relative difference counts as a price
+  difference does: an offer a month slower than an ex-stock one scores 50, as an offer twice as
+  dear does. Without the scale (``1 + days``) an ex-stock offer (often a delivery time left at 0)
+  made every other offer "ten times slower" than itself at 9 days, and the dearest bid won lines
+  on the delivery weight alone;
 - qualification: the supplier's qualification score as it is (0..100; none counts as 0).
 
 The weighted score is ``sum(weight x component) / sum(weights)``: weights are any non-negative
@@ -23,6 +26,8 @@ from crm_ext.logic.tender.amounts import HUNDRED, ZERO, Number, coerce_fields, t
 from crm_ext.logic.tender.errors import TenderError
 
 _ONE = Decimal(1)
+# Delivery times are compared as (scale + days): see the module docstring.
+DELIVERY_SCALE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -91,12 +96,12 @@ def weighted_scores(
 	if not prices:
 		return []
 	best_price = min(prices)
-	best_days = Decimal(1 + min(delivery_days))
+	best_days = Decimal(DELIVERY_SCALE_DAYS + min(delivery_days))
 	wp, wd, wq, wt = weights.price, weights.delivery, weights.qualification, weights.total
 	scores = []
 	for price, days, qual in zip(prices, delivery_days, qualifications, strict=True):
 		price_score = HUNDRED * (best_price / price)
-		delivery_score = HUNDRED * (best_days / Decimal(1 + days))
+		delivery_score = HUNDRED * (best_days / Decimal(DELIVERY_SCALE_DAYS + days))
 		total = (wp * price_score + wd * delivery_score + wq * qual) / wt
 		scores.append(Score(price_score, delivery_score, qual, min(max(total, ZERO), HUNDRED)))
 	return scores

@@ -21,6 +21,7 @@ frappe.ui.form.on("Sales Lead", {
 
 	refresh(frm) {
 		set_stage_indicator(frm);
+		show_stage_names_on_timeline(frm);
 		if (frm.is_new()) return;
 		show_money(frm);
 		show_contract(frm);
@@ -80,6 +81,29 @@ function set_stage_indicator(frm) {
 	frappe.db.get_value("Pipeline Stage", frm.doc.stage, "stage_name").then(({ message }) => {
 		frm.page.set_indicator(__((message && message.stage_name) || frm.doc.stage), colour);
 	});
+}
+
+// The timeline's "Stage from X to Y" shows stage names, not the stages' IDs: Frappe writes the
+// stored values of a change; the card sends the names of its stages (__onload.stage_titles).
+function show_stage_names_on_timeline(frm) {
+	const timeline = frm.timeline;
+	if (!timeline || timeline.crm_stage_names) return;
+	timeline.crm_stage_names = true;
+	const versions = timeline.get_version_timeline_contents.bind(timeline);
+	timeline.get_version_timeline_contents = () =>
+		versions().map((item) => ({ ...item, content: with_stage_names(item.content, frm) }));
+	timeline.refresh();
+}
+
+function with_stage_names(html, frm) {
+	if (frm.doctype !== "Sales Lead" || typeof html !== "string") return html;
+	const titles = (frm.doc.__onload && frm.doc.__onload.stage_titles) || {};
+	// as Frappe's version timeline writes a value: text, at most 40 characters, escaped, bold
+	const shown = (value) => frappe.utils.escape_html(frappe.ellipsis(value, 40)).bold();
+	return Object.entries(titles).reduce(
+		(out, [name, title]) => (name === title ? out : out.split(shown(name)).join(shown(title))),
+		html
+	);
 }
 
 function convert_to_customer(frm) {

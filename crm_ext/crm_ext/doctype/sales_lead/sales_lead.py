@@ -23,6 +23,7 @@ from crm_ext.sales.dedupe import (
 from crm_ext.sales.follow_ups import create_follow_up, follow_up_on, refresh_next_step
 from crm_ext.sales.pipeline import default_pipeline, first_stage, get_stage
 from crm_ext.sales.sequences import start_sequence
+from crm_ext.sales.stage_names import card_stage_titles
 from crm_ext.utils import throw
 from crm_ext.utils.calendar import working_calendar
 from crm_ext.utils.documents import AppDocument, in_procedure
@@ -108,6 +109,10 @@ class SalesLead(AppDocument):
 		utm_source: DF.Data | None
 		whatsapp: DF.Data | None
 	# end: auto-generated types
+
+	def onload(self):
+		# the timeline shows stage changes by name, not by the stage's ID (crm_ext.sales.stage_names)
+		self.set_onload("stage_titles", card_stage_titles(self))
 
 	def before_insert(self):
 		self.refuse_guest()

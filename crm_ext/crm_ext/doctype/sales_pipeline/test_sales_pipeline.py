@@ -40,10 +40,10 @@ class TestSalesPipeline(CRMTestCase):
 		self.assertEqual(board.field_name, "stage")
 		self.assertEqual(json.loads(board.filters), [["Sales Lead", "pipeline", "=", "_Test Kanban"]])
 		self.assertEqual(json.loads(board.fields), KANBAN_CARD_FIELDS)
-		board.db_set("fields", json.dumps(["organization"]))  # a board from an older version
+		board.db_set("fields", json.dumps(["organization"]))  # a line a head of sales chose
 		sync_kanban_board("_Test Kanban")
 		board.reload()
-		self.assertEqual(json.loads(board.fields), KANBAN_CARD_FIELDS)
+		self.assertEqual(json.loads(board.fields), ["organization", *KANBAN_CARD_FIELDS])
 		self.assertEqual(
 			[c.column_name for c in board.columns],
 			["_Test Kanban-New", "_Test Kanban-Quote", "_Test Kanban-Won", "_Test Kanban-Lost"],

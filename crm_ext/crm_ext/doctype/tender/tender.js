@@ -95,3 +95,60 @@ frappe.ui.form.on("Tender", {
 		});
 	},
 });
+
+// A published tender looks as the server treats it: what bidders rely on is read-only, frozen
+// tables take no new or removed rows (the lists come from the controller: Tender.onload).
+frappe.ui.form.on("Tender", {
+	refresh(frm) {
+		crm_ext_show_frozen(frm);
+	},
+});
+
+function crm_ext_show_frozen(frm) {
+	// the form object is reused for the next tender opened: undo what this function set before
+	(frm.crm_ext_frozen || []).forEach(([table, field]) => {
+		if (!table) {
+			frm.set_df_property(field, "read_only", 0);
+		} else if (!field) {
+			frm.set_df_property(table, "cannot_add_rows", 0);
+			frm.set_df_property(table, "cannot_delete_rows", 0);
+		} else {
+			frm.get_field(table).grid.update_docfield_property(field, "read_only", 0);
+		}
+	});
+	frm.crm_ext_frozen = [];
+	const frozen = (frm.doc.__onload || {}).frozen;
+	if (frm.is_new() || !frozen || !frozen.fields.length) {
+		frm.set_intro();
+		return;
+	}
+	frozen.fields.forEach((field) => {
+		frm.set_df_property(field, "read_only", 1);
+		frm.crm_ext_frozen.push([null, field]);
+	});
+	Object.entries(frozen.tables).forEach(([table, columns]) => {
+		frm.set_df_property(table, "cannot_add_rows", 1);
+		frm.set_df_property(table, "cannot_delete_rows", 1);
+		frm.crm_ext_frozen.push([table, null]);
+		columns.forEach((column) => {
+			frm.get_field(table).grid.update_docfield_property(column, "read_only", 1);
+			frm.crm_ext_frozen.push([table, column]);
+		});
+	});
+	frm.refresh_fields();
+	const status = frm.doc.status;
+	let intro;
+	if (["Awarded", "Cancelled"].includes(status)) {
+		intro = __("This tender is {0}: its terms and its evaluation can no longer change.", [__(status)]);
+	} else if (status === "Published") {
+		intro = __(
+			"This tender is published: the terms bidders rely on can no longer change. Move the deadline with Extend Deadline, or cancel the tender to start again."
+		);
+	} else {
+		intro = __(
+			"This tender is {0}: the terms bidders relied on can no longer change. The weights and the award method can, until the award.",
+			[__(status)]
+		);
+	}
+	frm.set_intro(intro, "blue");
+}

@@ -30,12 +30,35 @@ FROZEN_FIELDS = (
 	"extension_minutes",
 )
 FROZEN_TABLES = {
-	"items": ("item_code", "description", "qty", "uom", "required_by"),
+	# the item group decides who may bid on an open tender and who may be awarded the line
+	"items": ("item_code", "description", "item_group", "qty", "uom", "required_by"),
 	"currencies": ("currency",),
 	"other_incoterms": ("incoterm", "freight_percent", "insurance_percent"),
 	"questions": ("question", "mandatory"),
 	"suppliers": ("supplier",),
 }
+# Once awarded or cancelled, the evaluation is history: its settings and the budget (the savings
+# baseline) stay as they were.
+FINAL_STATUSES = ("Awarded", "Cancelled")
+FINAL_FIELDS = (
+	"weight_price",
+	"weight_delivery",
+	"weight_qualification",
+	"annual_interest_percent",
+	"award_method",
+)
+FINAL_TABLES = {"items": ("budget_unit_price",)}
+
+
+def frozen_for(status: str | None) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+	"""(fields, table -> columns) that no save may change while the tender is stored as ``status``.
+	Rows of a table listed here are neither added nor removed."""
+	if not status or status == "Draft":
+		return (), {}
+	if status not in FINAL_STATUSES:
+		return FROZEN_FIELDS, FROZEN_TABLES
+	tables = {table: columns + FINAL_TABLES.get(table, ()) for table, columns in FROZEN_TABLES.items()}
+	return FROZEN_FIELDS + FINAL_FIELDS, tables
 
 
 class Tender(AppDocument):
@@ -94,6 +117,11 @@ class Tender(AppDocument):
 		weight_qualification: DF.Float
 	# end: auto-generated types
 
+	def onload(self):
+		"""The form greys out what the server would refuse (``frozen_for`` the stored status)."""
+		fields, tables = frozen_for(self.status)
+		self.set_onload("frozen", {"fields": list(fields), "tables": {t: list(c) for t, c in tables.items()}})
+
 	def validate(self):
 		self.check_starts_as_draft()
 		self.check_frozen_after_publication()
@@ -124,18 +152,19 @@ class Tender(AppDocument):
 		if self.is_new() or self.flags.server_action:
 			return
 		before = self.get_doc_before_save()
-		if not before or before.status == "Draft":
+		if not before:
 			return
-		changed = [f for f in FROZEN_FIELDS if str(self.get(f) or "") != str(before.get(f) or "")]
-		for table, fields in FROZEN_TABLES.items():
+		frozen_fields, frozen_tables = frozen_for(before.status)
+		changed = [f for f in frozen_fields if str(self.get(f) or "") != str(before.get(f) or "")]
+		for table, fields in frozen_tables.items():
 			if _rows(self, table, fields) != _rows(before, table, fields):
 				changed.append(table)
 		if changed:
 			frappe.throw(
 				_(
-					"{0} cannot change once the tender is published (changed: {1}). Extend the deadline with its action."
-				).format(_(self.status), ", ".join(_(self.meta.get_label(f)) for f in changed)),
-				title=_("Tender Published"),
+					"The tender is {0}: {1} can no longer change. A published tender's deadline moves with Extend Deadline."
+				).format(_(before.status), ", ".join(_(self.meta.get_label(f)) for f in changed)),
+				title=_("Tender Frozen"),
 			)
 
 	def check_unique_rows(self):

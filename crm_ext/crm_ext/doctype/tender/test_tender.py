@@ -6,6 +6,7 @@ import frappe
 from frappe.utils import add_days, add_to_date, flt, get_datetime, now_datetime, nowdate
 
 from crm_ext.supply import tender_auction, tender_log, tender_portal, tenders
+from crm_ext.supply import tender_notifications as notices
 from crm_ext.testing import CRMTestCase, make_user
 
 COMPANY = "Wind Power LLC"
@@ -15,7 +16,7 @@ SUPPLIERS = ("_Test Tender Supplier A", "_Test Tender Supplier B", "_Test Tender
 
 def told_since(tender: str, since) -> list[str]:
 	"""Addresses the procedure told about ``tender`` since ``since``: e-mails it queued, or, on a
-	site without an outgoing e-mail account, the suppliers' addresses it noted as not e-mailed."""
+	site without an outgoing e-mail account, the addresses of the e-mails waiting on the tender."""
 	queued = frappe.get_all(
 		"Email Queue",
 		filters={"reference_doctype": "Tender", "reference_name": tender, "creation": (">=", since)},
@@ -24,20 +25,17 @@ def told_since(tender: str, since) -> list[str]:
 	told = frappe.get_all(
 		"Email Queue Recipient", filters={"parent": ("in", queued or [""])}, pluck="recipient"
 	)
-	notes = frappe.get_all(
-		"Comment",
+	for recipients in frappe.get_all(
+		"Tender Notification",
 		filters={
-			"reference_doctype": "Tender",
-			"reference_name": tender,
-			"comment_type": "Info",
-			"creation": (">=", since),
-			"content": ("like", "%was not e-mailed%"),
+			"parenttype": "Tender",
+			"parent": tender,
+			"created_on": (">=", since),
+			"status": notices.NO_ACCOUNT,
 		},
-		pluck="content",
-	)
-	for supplier in SUPPLIERS:
-		if any(supplier in note for note in notes):
-			told.extend(tenders.supplier_emails(supplier))
+		pluck="recipients",
+	):
+		told.extend(recipients.split("\n"))
 	return told
 
 
@@ -169,21 +167,13 @@ class TestTender(CRMTestCase):
 	def test_full_sealed_procedure(self):
 		tender = self.publish(make_tender())
 		self.assertEqual(tender.status, "Published")
-		notes = " ".join(
-			frappe.get_all(
-				"Comment",
-				filters={
-					"reference_doctype": "Tender",
-					"reference_name": tender.name,
-					"comment_type": "Info",
-				},
-				pluck="content",
-			)
-		)
-		for row in tender.suppliers:  # told by e-mail, or noted as not told (no outgoing account)
-			self.assertTrue(
-				row.notified_on or f"Supplier {row.supplier} was not e-mailed" in notes, row.supplier
-			)
+		# every invited supplier's invitation is queued, or waits on the tender for an e-mail account
+		invitations = {row.supplier: row for row in tender.notifications}
+		self.assertEqual(set(invitations), set(SUPPLIERS))
+		for row in tender.suppliers:
+			status = invitations[row.supplier].status
+			self.assertIn(status, (notices.QUEUED, notices.NO_ACCOUNT), row.supplier)
+			self.assertEqual(bool(row.notified_on), status == notices.QUEUED, row.supplier)
 		self.assertEqual(sorted(self.told), sorted(self.users))
 		invitation = frappe.get_print("Tender", tender.name, print_format="Tender Invitation")
 		self.assertIn("_Test Tender Bolt", invitation)

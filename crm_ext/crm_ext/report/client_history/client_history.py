@@ -21,6 +21,7 @@ from pypika.terms import Criterion
 
 from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import Lead, as_filters, own_leads_criterion, restricted_user
+from crm_ext.sales.stage_names import stage_titles
 
 Interaction = DocType("Interaction")
 Log = DocType("Sales Lead Stage Log")
@@ -127,16 +128,22 @@ def stage_changes(leads: list[str], customer: str | None) -> list[dict]:
 		.orderby(Log.changed_on, order=frappe.qb.desc)
 		.limit(LIMIT)
 	)
+	rows = query.run(as_dict=True)
+	names = stage_titles([r.from_stage for r in rows] + [r.to_stage for r in rows])
 	return [
 		row(
 			r.changed_on,
 			_("Stage Change"),
 			r.changed_by,
-			_("{0}: {1} → {2}").format(r.sales_lead, r.from_stage or _("(created)"), r.to_stage),
+			_("{0}: {1} → {2}").format(
+				r.sales_lead,
+				names.get(r.from_stage, r.from_stage) if r.from_stage else _("(created)"),
+				names.get(r.to_stage, r.to_stage),
+			),
 			"Sales Lead Stage Log",
 			r.name,
 		)
-		for r in query.run(as_dict=True)
+		for r in rows
 	]
 
 

@@ -73,7 +73,9 @@ class TestClientHistory(CRMTestCase):
 		# the call 3 days ago comes first, the meeting in an hour last
 		self.assertEqual((documents[0], documents[-1]), (self.call.name, self.later.name))
 		changes = [row for row in data if row["document_type"] == "Sales Lead Stage Log"]
-		self.assertTrue(any(f"{PIPELINE}-Won" in row["summary"] for row in changes))
+		# the stage's name as people typed it, not its ID
+		self.assertTrue(any(row["summary"].endswith("→ Won") for row in changes))
+		self.assertFalse(any(f"{PIPELINE}-Won" in row["summary"] for row in changes))
 		invoice = next(row for row in data if row["document"] == self.invoice.name)
 		self.assertEqual((invoice["document_type"], invoice["who"]), ("Sales Invoice", "Administrator"))
 		self.assertIn("700", invoice["summary"])

@@ -1,10 +1,15 @@
 # Copyright (c) 2026, crm_ext developers and contributors
 # For license information, please see license.txt
 
-"""Receivables Health: per customer or per rep (the Responsible of the customer's latest Sales
-Lead), the receivable balance, the period's shipments, receivable ÷ shipments, overdue ÷
-receivable (flagged above the CRM Ext Settings thresholds), ageing buckets by due date and the
-ERPNext credit limit with its use.
+"""Receivables Health: per customer or per rep, the receivable balance, the period's shipments,
+receivable ÷ shipments, overdue ÷ receivable (flagged above the CRM Ext Settings thresholds),
+ageing buckets by due date and the ERPNext credit limit with its use.
+
+Per customer, the rep shown is the Responsible of the customer's latest Sales Lead. Per rep, each
+invoice (its balance, ageing, payments and credit notes, its shipment) and each open order counts
+for the Responsible of the card it belongs to (``sales_lead``); what belongs to no card (an invoice
+made without one, a payment not allocated to an invoice) and the customer's credit limit count for
+the customer's rep.
 
 All amounts come from SQL aggregation (company currency): one pass over the Payment Ledger
 (the ledger ERPNext's Accounts Receivable report reads; each row ages with the invoice it
@@ -41,9 +46,10 @@ AMOUNT_FIELDS = ("receivable", "shipments", "overdue", *BUCKET_FIELDS, "credit_l
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	validate_filters(filters)
-	rows = customer_rows(filters)
 	if filters.group_by == "Sales Rep":
-		rows = rep_rows(rows)
+		rows = rep_rows(card_rep_rows(filters))
+	else:
+		rows = customer_rows(filters)
 	add_ratios(rows)
 	currency = frappe.get_cached_value("Company", filters.company, "default_currency")
 	for row in rows:
@@ -148,6 +154,88 @@ def customer_reps(customers: list[str]) -> dict:
 	):
 		reps[customer] = owner
 	return reps
+
+
+def card_rep_rows(filters) -> list:
+	"""Rows per (customer, rep): each invoice's and open order's amounts credited to the Responsible
+	of its card, the rest (and the credit limit) to the customer's rep."""
+	lead = DocType("Sales Lead")
+	si = DocType("Sales Invoice")
+	customers = [filters.customer] if filters.customer else None
+	parts: dict = {}
+
+	def part(customer: str, rep: str | None):
+		return parts.setdefault((customer, rep), frappe._dict(customer=customer))
+
+	balances = (
+		receivables_query(filters.company, filters.report_date, customers)
+		.left_join(lead)
+		.on(lead.name == si.sales_lead)
+		.select(lead.lead_owner.as_("card_rep"))
+		.groupby(lead.lead_owner)
+	)
+	for row in balances.run(as_dict=True):
+		target = part(row.customer, row.card_rep)
+		for field in ("receivable", "overdue", *BUCKET_FIELDS):
+			target[field] = flt(target.get(field)) + flt(row.get(field))
+	shipments = (
+		shipments_query(filters.company, filters.from_date, filters.report_date, customers)
+		.left_join(lead)
+		.on(lead.name == si.sales_lead)
+		.select(lead.lead_owner.as_("card_rep"))
+		.groupby(lead.lead_owner)
+	)
+	for row in shipments.run(as_dict=True):
+		target = part(row.customer, row.card_rep)
+		target.shipments = flt(target.get("shipments")) + flt(row.shipments)
+	for customer, rep, amount in unbilled_orders_by_card(filters.company, customers):
+		target = part(customer, rep)
+		target.unbilled = flt(target.get("unbilled")) + flt(amount)
+	if not parts:
+		return []
+	all_customers = sorted({customer for customer, _rep in parts})
+	customer_rep = customer_reps(all_customers)
+	limits = credit_limits(filters.company, all_customers)
+	precision = money_precision()
+	rows: dict = {}
+	for (customer, card_rep), values in parts.items():
+		rep = card_rep or customer_rep.get(customer)
+		row = rows.setdefault((customer, rep), frappe._dict(customer=customer, sales_rep=rep))
+		for field in (*AMOUNT_FIELDS, "unbilled"):
+			row[field] = flt(row.get(field)) + flt(values.get(field))
+	for customer in all_customers:
+		rep = customer_rep.get(customer)
+		row = rows.setdefault((customer, rep), frappe._dict(customer=customer, sales_rep=rep))
+		row.credit_limit = flt(limits.get(customer))
+	result = []
+	for row in rows.values():
+		if filters.sales_rep and row.sales_rep != filters.sales_rep:
+			continue
+		for field in AMOUNT_FIELDS:
+			row[field] = flt(row.get(field), precision)
+		row.overdue = min(row.overdue, max(row.receivable, 0))
+		row.credit_exposure = flt(row.receivable + row.pop("unbilled", 0), precision)
+		result.append(row)
+	return result
+
+
+def unbilled_orders_by_card(company: str, customers: list[str] | None) -> list[tuple]:
+	"""(customer, Responsible of the order's card, unbilled part) of submitted, open Sales Orders."""
+	so = DocType("Sales Order")
+	lead = DocType("Sales Lead")
+	query = (
+		frappe.qb.from_(so)
+		.left_join(lead)
+		.on(lead.name == so.sales_lead)
+		.select(so.customer, lead.lead_owner, Sum(so.base_grand_total * (100 - so.per_billed) / 100))
+		.where(
+			(so.company == company) & (so.docstatus == 1) & (so.per_billed < 100) & (so.status != "Closed")
+		)
+		.groupby(so.customer, lead.lead_owner)
+	)
+	if customers is not None:
+		query = query.where(so.customer.isin(customers))
+	return query.run()
 
 
 def rep_rows(rows: list) -> list:

@@ -1,0 +1,50 @@
+"""Tier 2: the CRM Ext workspace as the desk draws it: every number card, chart, shortcut and card
+block of its layout finds its widget (the desk matches a block to a widget by label and silently
+leaves out a block that matches none), and it links Tender, Interaction, Receivables Health and the
+pipeline's kanban board."""
+
+import json
+
+import frappe
+from frappe.desk.desktop import get_desktop_page
+
+from crm_ext.testing import CRMTestCase, make_user
+
+BLOCKS = {"number_card": "number_cards", "chart": "charts", "shortcut": "shortcuts", "card": "cards"}
+
+
+class TestWorkspace(CRMTestCase):
+	def page(self) -> tuple[list, dict]:
+		workspace = frappe.get_doc("Workspace", "CRM Ext")
+		page = get_desktop_page(json.dumps({"name": workspace.name, "title": workspace.title, "public": 1}))
+		return json.loads(workspace.content), page
+
+	def test_every_block_of_the_layout_is_drawn(self):
+		content, page = self.page()
+		for block in content:
+			if block["type"] not in BLOCKS:
+				continue
+			name = block["data"][f"{block['type']}_name"]
+			labels = [w.get("label") for w in page[BLOCKS[block["type"]]]["items"]]
+			self.assertIn(name, labels, f"{block['type']} block {name!r} is not drawn")
+		self.assertEqual(len([b for b in content if b["type"] == "number_card"]), 5)
+
+	def test_it_links_the_rest_of_the_product(self):
+		_content, page = self.page()
+		linked = {link.get("link_to") for card in page["cards"]["items"] for link in card.get("links") or []}
+		self.assertTrue(
+			{"Tender", "Supplier Qualification", "Interaction", "Receivables Health", "Kanban Board"}
+			<= linked
+		)
+		shortcuts = {s.get("label"): s for s in page["shortcuts"]["items"]}
+		board = shortcuts["Sales Kanban"]
+		self.assertEqual((board.get("link_to"), board.get("doc_view")), ("Sales Lead", "Kanban"))
+		self.assertEqual(
+			frappe.db.get_value("Kanban Board", board.get("kanban_board"), "reference_doctype"), "Sales Lead"
+		)
+
+	def test_a_sales_user_sees_the_sales_side(self):
+		frappe.set_user(make_user("workspace.sales@example.com", "Sales User"))
+		_content, page = self.page()
+		labels = {s.get("label") for s in page["shortcuts"]["items"]}
+		self.assertTrue({"Sales Lead", "Sales Kanban", "Interaction"} <= labels)
