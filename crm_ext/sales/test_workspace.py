@@ -27,7 +27,8 @@ class TestWorkspace(CRMTestCase):
 			name = block["data"][f"{block['type']}_name"]
 			labels = [w.get("label") for w in page[BLOCKS[block["type"]]]["items"]]
 			self.assertIn(name, labels, f"{block['type']} block {name!r} is not drawn")
-		self.assertEqual(len([b for b in content if b["type"] == "number_card"]), 5)
+		# five analytics cards and Plan Done This Month (issue 13)
+		self.assertEqual(len([b for b in content if b["type"] == "number_card"]), 6)
 
 	def test_it_links_the_rest_of_the_product(self):
 		_content, page = self.page()
