@@ -9,6 +9,7 @@ from frappe.utils import add_days, nowdate
 
 from crm_ext.accounts.make import make_quotation
 from crm_ext.analytics.testing import default_company, make_service_item
+from crm_ext.sales.kanban import stage_entry
 from crm_ext.sales.proposals import accept_proposal, make_contract, send_proposal
 from crm_ext.testing import CRMTestCase, make_customer, make_pipeline, make_sales_lead, make_user
 
@@ -213,6 +214,10 @@ class TestProposals(CRMTestCase):
 			)
 		frappe.set_user("Administrator")
 		self.assertEqual(self.card_value("contract_signed"), 0)
+		# the board asks for nothing it cannot take: the card itself needs the signed contract
+		frappe.set_user(REP)
+		entry = stage_entry(self.card.name, f"{PIPELINE}-Contract")
+		self.assertEqual((entry["fields"], entry["on_form"]), ([], ["Contract Signed"]))
 		frappe.set_user(MANAGER)
 		contract = make_contract(self.card.name)
 		contract.contract_terms = "Terms"
