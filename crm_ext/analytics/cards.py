@@ -44,6 +44,7 @@ def number_card_has_permission(doc, ptype: str | None = None, user: str | None =
 	return no_objection()
 
 
+@frappe.whitelist()
 @frappe.read_only()
 def receivables_overdue_share(filters: str | dict | None = None) -> dict:
 	"""Overdue part of the company's receivables, in %: the totals of the Receivables Health report
