@@ -43,6 +43,8 @@ doctype_js = {
 	"Supplier": ["public/js/supplier.js", "public/js/interaction_actions.js"],
 	"Sales Lead": "public/js/interaction_actions.js",
 }
+# the customer's "Accept Proposal" on ERPNext's quotation portal page (crm_ext.sales.proposals)
+web_include_js = ["/assets/crm_ext/js/proposal_accept.js"]
 # Interactions on the timeline of the card they belong to, at the time they happened
 additional_timeline_content = {
 	"Sales Lead": ["crm_ext.sales.interactions.timeline_content"],
@@ -57,6 +59,7 @@ jinja = {
 		"crm_ext.supply.formatting.format_deadline",
 		"crm_ext.supply.formatting.format_qty",
 		"crm_ext.supply.formatting.format_money",
+		"crm_ext.sales.proposals.proposal_cover_letter",
 	]
 }
 
@@ -142,6 +145,14 @@ doc_events = {
 			"crm_ext.accounts.links.sales_order_validate",
 			"crm_ext.accounts.receivables.sales_order_validate",
 		],
+		# the customer accepted the card's proposal
+		"on_submit": "crm_ext.sales.proposals.on_sales_order_submit",
+	},
+	# a contract made from a card: its signed state on the card (crm_ext.sales.proposals)
+	"Contract": {
+		"validate": "crm_ext.sales.proposals.contract_validate",
+		"on_change": "crm_ext.sales.proposals.contract_on_change",
+		"on_trash": "crm_ext.sales.proposals.contract_on_trash",
 	},
 	"Sales Invoice": {
 		"validate": "crm_ext.accounts.links.sales_invoice_validate",
@@ -208,6 +219,7 @@ permission_query_conditions = {
 	"Tender Bid": "crm_ext.supply.access.bid_query",
 	"Tender Log": "crm_ext.supply.access.log_query",
 	"Interaction": "crm_ext.sales.access.interaction_query",
+	"Sales Plan": "crm_ext.sales.access.sales_plan_query",
 	# child rows listed on their own follow their parent's row rule (crm_ext.access)
 	"Pipeline Stage Field": "crm_ext.access.child_query",
 	"Pipeline Stage Step": "crm_ext.access.child_query",
@@ -244,6 +256,7 @@ has_permission = {
 	"Tender Bid": "crm_ext.supply.access.bid_has_permission",
 	"Tender Log": "crm_ext.supply.access.log_has_permission",
 	"Interaction": "crm_ext.sales.access.interaction_has_permission",
+	"Sales Plan": "crm_ext.sales.access.sales_plan_has_permission",
 	"Version": "crm_ext.access.attached_permission",
 	"File": ["crm_ext.access.attached_permission", "crm_ext.doors.files.file_permission"],
 	"Number Card": "crm_ext.analytics.cards.number_card_has_permission",

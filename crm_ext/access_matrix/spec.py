@@ -59,6 +59,8 @@ RECORDS = {
 	"stage_summary_a": "Sales Stage Summary",
 	"stage_stay_a": "Sales Stage Stay",
 	"interaction_summary_a": "Interaction Summary",
+	"plan_a": "Sales Plan",
+	"plan_b": "Sales Plan",
 }
 
 # child row key -> (doctype, parent record key)
@@ -133,6 +135,9 @@ READERS = {
 	"stage_summary_a": NOBODY,
 	"stage_stay_a": NOBODY,
 	"interaction_summary_a": NOBODY,
+	# a rep's sales plan: the rep and whoever sees every card
+	"plan_a": SALES_SEE_ALL | {"sales_a"},
+	"plan_b": SALES_SEE_ALL | {"sales_b"},
 }
 
 # record key -> {persona: status of a plain change}; everyone else: 403
@@ -145,6 +150,8 @@ WRITERS = {
 	"pipeline": {"sales_manager": 200},
 	"stage_quote": {"sales_manager": 200},
 	"lost_reason": {"sales_manager": 200},
+	"plan_a": {"sales_manager": 200},
+	"plan_b": {"sales_manager": 200},
 	"template": {"purchase_manager": 200},
 	"qualification_a": {"supplier_a": 200, "purchase_user": 200, "purchase_manager": 200},
 	"qualification_b": {"supplier_b": 200, "purchase_user": 200, "purchase_manager": 200},
@@ -176,6 +183,7 @@ PLAIN_CHANGE = {
 	"Sales Stage Summary": {"number": 99},
 	"Sales Stage Stay": {"number": 99},
 	"Interaction Summary": {"number": 99},
+	"Sales Plan": {"plan_amount": 1234},
 }
 
 # doctype -> personas whose create passes the permission check (others: 403)
@@ -196,6 +204,7 @@ CREATORS = {
 	"Sales Stage Summary": NOBODY,
 	"Sales Stage Stay": NOBODY,
 	"Interaction Summary": NOBODY,
+	"Sales Plan": frozenset({"sales_manager"}),
 }
 
 # record key -> personas whose delete passes the permission check (others: 403, nothing deleted)
@@ -208,6 +217,8 @@ DELETERS = {
 	"pipeline": frozenset({"sales_manager"}),
 	"stage_quote": frozenset({"sales_manager"}),
 	"lost_reason": frozenset({"sales_manager"}),
+	"plan_a": frozenset({"sales_manager"}),
+	"plan_b": frozenset({"sales_manager"}),
 	"template": frozenset({"purchase_manager"}),
 	"qualification_a": frozenset({"purchase_manager"}),
 	"qualification_b": frozenset({"purchase_manager"}),
@@ -269,6 +280,8 @@ METHODS = {
 		"GET", SALES_TEAM | {"accounts_user"}, {"customer": "@customer"}
 	),
 	"crm_ext.analytics.cards.receivables_overdue_share": Call("GET", SALES_SEE_ALL, {}),
+	# whoever may run Plan vs Fact: a rep gets their own row's %, the others the team's
+	"crm_ext.analytics.cards.plan_done_this_month": Call("GET", SALES_TEAM | {"accounts_user"}, {}),
 	"crm_ext.analytics.segments.tag_customers": Call(
 		"POST", {"sales_manager"}, {"filters": {"company": "_AM no such company"}}
 	),
@@ -305,6 +318,14 @@ METHODS = {
 		"POST", {"sales_manager"}, {"source": "@lead_a", "target": "@lead_a"}
 	),
 	"crm_ext.sales.pipeline.recreate_default_pipeline": Call("POST", {"sales_manager"}, {}),
+	# a draft quotation of card A: its card's writers pass the rights and get "submit it first"
+	"crm_ext.sales.proposals.send_proposal": Call(
+		"POST", CARD_WRITERS_A, {"quotation": "@quotation_a"}, status=417
+	),
+	# only a portal user of the quotation's customer (none of the personas is one)
+	"crm_ext.sales.proposals.accept_proposal": Call("POST", NOBODY, {"quotation": "@quotation_a"}),
+	# write on the card and ERPNext's create on Contract (the head of sales; reps have no Contract role)
+	"crm_ext.sales.proposals.make_contract": Call("POST", {"sales_manager"}, {"source_name": "@lead_a"}),
 	# --- supply: qualification
 	"crm_ext.supply.eligibility.get_supplier_eligibility": Call(
 		"GET", BUYERS, {"supplier": "@supplier_name_a", "item_groups": []}

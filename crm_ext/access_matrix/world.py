@@ -8,7 +8,7 @@ at the end. Names carry ``_AM`` so a failed run's leftovers are recognisable and
 from dataclasses import dataclass, field
 
 import frappe
-from frappe.utils import add_to_date, now_datetime
+from frappe.utils import add_to_date, now_datetime, nowdate
 
 from crm_ext.access_matrix.spec import PERSONAS, RECORDS, ROWS
 
@@ -181,6 +181,31 @@ def make_sales(world: World) -> None:
 	world.records["interaction_customer"] = ("Interaction", interaction.name)
 	make_summaries(world)
 	world.extra["customer"] = CUSTOMER
+	make_items()
+	quotation = frappe.get_doc(
+		{
+			"doctype": "Quotation",
+			"quotation_to": "Customer",
+			"party_name": CUSTOMER,
+			"company": COMPANY,
+			"sales_lead": world.name("lead_a"),
+			"items": [{"item_code": ITEMS[0], "qty": 1, "rate": 10}],
+		}
+	).insert()
+	world.extra["quotation_a"] = quotation.name
+	for side in ("a", "b"):
+		plan = frappe.get_doc(
+			{
+				"doctype": "Sales Plan",
+				"sales_rep": world.users[f"sales_{side}"],
+				"company": COMPANY,
+				"period_type": "Month",
+				"period_start": nowdate(),
+				"pipeline": PIPELINE,
+				"plan_amount": 1000,
+			}
+		).insert()
+		world.records[f"plan_{side}"] = ("Sales Plan", plan.name)
 	world.extra["intake_user"] = world.users["crm_intake"]
 	world.extra["sales_a_user"] = world.users["sales_a"]
 
@@ -528,8 +553,12 @@ def remove() -> None:
 		for child in {df.options for df in frappe.get_meta("Supplier Qualification").get_table_fields()}:
 			frappe.db.delete(child, {"parent": name})
 	leads = frappe.get_all("Sales Lead", filters={"pipeline": PIPELINE}, pluck="name")
+	if leads:
+		for quotation in frappe.get_all("Quotation", filters={"sales_lead": ("in", leads)}, pluck="name"):
+			frappe.delete_doc("Quotation", quotation, force=True, ignore_permissions=True)
 	for lead in leads:
 		frappe.delete_doc("Sales Lead", lead, force=True, ignore_permissions=True)
+	frappe.db.delete("Sales Plan", {"pipeline": PIPELINE})
 	frappe.db.delete("Sales Request", {"person_name": ("like", "_AM %")})
 	for name in frappe.get_all("Interaction", filters={"summary": ("like", "_AM %")}, pluck="name"):
 		frappe.delete_doc("Interaction", name, force=True, ignore_permissions=True)  # with its summary

@@ -229,25 +229,14 @@ def move_to_paid_stage(lead: str, status: str) -> None:
 	paid_stage = frappe.db.get_value("Pipeline Stage", {"pipeline": pipeline, "is_paid_stage": 1}, "name")
 	if not should_move_to_paid(status, stage, paid_stage):
 		return
-	from crm_ext.sales.timeline import log_on_lead
+	from crm_ext.sales.pipeline import move_card
 
-	doc = frappe.get_doc("Sales Lead", lead)
-	doc.stage = paid_stage
-	doc.flags.ignore_permissions = True
-	doc.flags.skip_credit_check = True
-	savepoint = f"crm_ext_paid_{frappe.generate_hash(length=8)}"
-	frappe.db.savepoint(savepoint)
-	try:
-		doc.save()
-	except frappe.ValidationError as e:
-		frappe.db.rollback(save_point=savepoint)
-		frappe.clear_last_message()
-		log_on_lead(
-			lead,
-			_("Fully paid, but the card could not move to stage {0}: {1}").format(
-				frappe.bold(paid_stage), frappe.utils.escape_html(str(e))
-			),
-		)
+	move_card(
+		lead,
+		paid_stage,
+		_("Fully paid, but the card could not move to stage {0}: {1}"),
+		skip_credit_check=True,
+	)
 
 
 def format_amount(amount, company: str | None) -> str:

@@ -11,26 +11,35 @@ RECEIVABLES_CARD = "Receivables Overdue"
 DEFAULT_PERIOD_DAYS = 90
 
 
-def may_see_receivables(user: str | None = None) -> bool:
-	"""Whoever may run the Receivables Health report (its roles)."""
+# the app's method cards -> the report whose numbers each shows: the card is for whoever may run it
+CARD_REPORTS = {RECEIVABLES_CARD: RECEIVABLES_REPORT, "Plan Done This Month": "Plan vs Fact"}
+
+
+def may_run_report(report: str, user: str | None = None) -> bool:
+	"""Whether ``user`` has one of the roles of ``report``."""
 	user = user or frappe.session.user
 	if user == "Administrator":
 		return True
 	roles = set(frappe.get_roles(user))
-	allowed = frappe.get_all(
-		"Has Role", filters={"parent": RECEIVABLES_REPORT, "parenttype": "Report"}, pluck="role"
-	)
+	allowed = frappe.get_all("Has Role", filters={"parent": report, "parenttype": "Report"}, pluck="role")
 	return bool(roles & set(allowed))
 
 
+def may_see_receivables(user: str | None = None) -> bool:
+	"""Whoever may run the Receivables Health report (its roles)."""
+	return may_run_report(RECEIVABLES_REPORT, user)
+
+
 def number_card_has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
-	"""``has_permission`` of Number Card: the app's receivables card is for whoever may run the report
-	it totals. The card names Customer (the report's doctype) as its document type so that Frappe's own
-	check lets those people see it (Frappe checks a method card against its document type); a rep,
-	who reads customers but not the report, is refused here. Every other card: Frappe decides."""
+	"""``has_permission`` of Number Card: the app's method cards are for whoever may run the report
+	they total. Each names its report's doctype as its document type so that Frappe's own check (a
+	method card is judged on its document type) lets those people see it; someone who reads that
+	doctype but may not run the report (a rep and the receivables) is refused here. Every other
+	card: Frappe decides."""
 	from crm_ext.access import no_objection
 
-	if doc.name == RECEIVABLES_CARD and not may_see_receivables(user):
+	report = CARD_REPORTS.get(doc.name)
+	if report and not may_run_report(report, user):
 		return False
 	return no_objection()
 
@@ -58,3 +67,22 @@ def receivables_overdue_share(filters: str | dict | None = None) -> dict:
 	overdue = sum(flt(r.overdue) for r in rows if flt(r.receivable) > 0)
 	share = share_pct(overdue, receivable)
 	return {"value": flt(share or 0, 1), "fieldtype": "Percent"}
+
+
+PLAN_REPORT = "Plan vs Fact"
+
+
+@frappe.whitelist()
+def plan_done_this_month(filters: str | dict | None = None) -> dict:
+	"""% of this month's sales plan done: the Plan vs Fact report's team total for whoever sees every
+	rep, the user's own row for a rep (same report, same row rule), for whoever may run it."""
+	from crm_ext.crm_ext.report.plan_vs_fact.plan_vs_fact import execute
+
+	if not may_run_report(PLAN_REPORT):
+		frappe.throw(_("Not permitted to see sales plans."), frappe.PermissionError)
+	company = frappe.parse_json(filters or {}).get("company") or frappe.defaults.get_user_default("Company")
+	if not company:
+		return {"value": 0, "fieldtype": "Percent"}
+	_columns, data, *_rest = execute({"company": company, "period_type": "Month", "date": nowdate()})
+	line = [row for row in data if row.get("is_total")] or data
+	return {"value": flt(line[0]["percent"] or 0, 1) if line else 0, "fieldtype": "Percent"}

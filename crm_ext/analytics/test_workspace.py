@@ -16,6 +16,7 @@ CARDS = (
 	"Weighted Pipeline",
 	"Overdue Follow-ups",
 	"Receivables Overdue",
+	"Plan Done This Month",
 )
 CHARTS = ("Sales Funnel", "Revenue Forecast", "Sales Leads by Source", "Activity by Rep")
 REPORTS = (
@@ -26,6 +27,7 @@ REPORTS = (
 	"Manager Activity",
 	"Client History",
 	"Sales KPIs",
+	"Plan vs Fact",
 )
 
 

@@ -9,6 +9,8 @@
   card yet is seen by the see-all roles only; an interaction on a Customer or Supplier follows the
   user's read right on that customer or supplier (role, user permissions, shares); interactions
   are only ever stored on these three.
+- A sales plan is read by its rep and by the see-all roles; only the head of sales writes plans
+  (role permissions).
 - Assignment is not a way in: a ToDo on a record of the app is accepted (created, moved onto it,
   given to someone else or reopened) only from a user who may write that record (or from the app's
   own procedures, :func:`crm_ext.utils.documents.procedure`), so ``_assign`` only ever names users
@@ -54,11 +56,17 @@ SERVER_FIELDS = {
 		"outstanding_amount",
 		"overdue_amount",
 		"money_updated_on",
+		# the card's contract and its signed state, from the contract's events
+		"contract",
+		"contract_signed",
+		"contract_signed_on",
 	),
 	# the outcome of the intake, never the sender's
 	"Sales Request": ("sales_lead", "outcome", "received_on", "received_via"),
 	"Interaction": ("end_time", "reference_title", "subject", "follow_up", "follow_up_event"),
 	"Sales Pipeline": ("kanban_board",),
+	# derived from the period and the company by the controller
+	"Sales Plan": ("period_end", "company_currency", "plan_key"),
 }
 SERVER_TABLES = {"Pipeline Stage": {"required_fields": ("label",)}}
 TRANSITION_FIELDS: dict[str, tuple[str, ...]] = {}
@@ -204,6 +212,22 @@ def interaction_has_permission(doc, ptype: str | None = None, user: str | None =
 	if doctype in INTERACTION_PARTIES and frappe.db.exists(doctype, name):
 		return frappe.has_permission(doctype, "read", doc=name, user=user)
 	return False
+
+
+# --- sales plans: a rep reads their own plan; the head of sales (and accounting) all of them --------
+
+
+def sales_plan_query(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	return "" if sees_all_leads(user) else f"`tabSales Plan`.`sales_rep` = {frappe.db.escape(user)}"
+
+
+def sales_plan_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	"""Judged on the plan as stored (a new one: role permissions decide; reps have no create)."""
+	user = user or frappe.session.user
+	if sees_all_leads(user) or doc.is_new():
+		return True
+	return frappe.db.get_value("Sales Plan", doc.name, "sales_rep") == user
 
 
 # --- assignment is not a way in -----------------------------------------------------------------

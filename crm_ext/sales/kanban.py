@@ -45,7 +45,14 @@ def stage_entry(sales_lead: str, stage: str) -> dict:
 		)
 	meta = card.meta
 	missing = fields_to_enter(card.as_dict(), target)
-	asked = [f for f in missing if meta.get_field(f) and meta.get_field(f).fieldtype not in NOT_IN_DIALOG]
+	# a field only the app sets (read-only: a signed contract, say) is never asked for in a dialog
+	asked = [
+		f
+		for f in missing
+		if meta.get_field(f)
+		and meta.get_field(f).fieldtype not in NOT_IN_DIALOG
+		and not meta.get_field(f).read_only
+	]
 	fields = [dialog_field(meta.get_field(f), card.get(f), reqd=True) for f in asked]
 	if target.kind == LOST and fields:
 		fields += [

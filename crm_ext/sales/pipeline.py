@@ -183,3 +183,26 @@ def recreate_default_pipeline() -> str:
 	name = create_default_pipeline()
 	frappe.msgprint(_("Pipeline {0} has all its default stages.").format(frappe.bold(name)), alert=True)
 	return name
+
+
+def move_card(lead: str, stage: str, refused_note: str, **flags) -> bool:
+	"""Move a card to ``stage`` as a procedure of the app (a payment, an accepted proposal): the
+	card's stage rules still apply; when they refuse, the card stays where it is and
+	``refused_note`` ("... {0} (the stage): {1} (the reason)", translated) is written on its
+	timeline: the accounting event that moved it is never refused because of a card."""
+	from crm_ext.sales.timeline import log_on_lead
+
+	doc = frappe.get_doc("Sales Lead", lead)
+	doc.stage = stage
+	doc.flags.ignore_permissions = True
+	doc.flags.update(flags)
+	savepoint = f"crm_ext_move_{frappe.generate_hash(length=8)}"
+	frappe.db.savepoint(savepoint)
+	try:
+		doc.save()
+		return True
+	except frappe.ValidationError as e:
+		frappe.db.rollback(save_point=savepoint)
+		frappe.clear_last_message()
+		log_on_lead(lead, refused_note.format(frappe.bold(stage), frappe.utils.escape_html(str(e))))
+		return False

@@ -28,7 +28,8 @@ class TestWorkspace(CRMTestCase):
 			name = block["data"][f"{block['type']}_name"]
 			labels = [w.get("label") for w in page[BLOCKS[block["type"]]]["items"]]
 			self.assertIn(name, labels, f"{block['type']} block {name!r} is not drawn")
-		self.assertEqual(len([b for b in content if b["type"] == "number_card"]), 5)
+		# five analytics cards and Plan Done This Month (issue 13)
+		self.assertEqual(len([b for b in content if b["type"] == "number_card"]), 6)
 
 	def test_it_links_the_rest_of_the_product(self):
 		_content, page = self.page()
@@ -72,6 +73,7 @@ class TestWorkspace(CRMTestCase):
 		seen = self.cards_seen(rep)
 		self.assertNotIn(overdue, seen)
 		self.assertIn("Overdue Follow-ups", seen)
+		self.assertIn("Plan Done This Month", seen)  # a method card whose report a rep may run
 		frappe.set_user(rep)
 		try:
 			with self.assertRaises(frappe.PermissionError):

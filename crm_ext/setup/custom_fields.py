@@ -184,6 +184,28 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"print_hide": 1,
 			"description": "The deal (crm_ext Sales Lead) this quotation belongs to.",
 		},
+		# set by the customer's "Accept Proposal" on the portal (crm_ext.sales.proposals)
+		{
+			"fieldname": "crm_accepted_on",
+			"fieldtype": "Datetime",
+			"label": "Accepted by Customer On",
+			"insert_after": "sales_lead",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+			"print_hide": 1,
+		},
+		{
+			"fieldname": "crm_accepted_by",
+			"fieldtype": "Link",
+			"label": "Accepted By",
+			"options": "User",
+			"insert_after": "crm_accepted_on",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+			"print_hide": 1,
+		},
 	],
 	"Sales Order": [
 		{
@@ -210,6 +232,22 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"print_hide": 1,
 			"allow_on_submit": 1,
 			"description": "The deal (crm_ext Sales Lead) this invoice belongs to; its invoiced, paid and outstanding amounts follow this invoice.",
+		},
+	],
+	# The card a contract was made from (crm_ext.sales.proposals.make_contract): its signed state
+	# shows on the card; hanging a contract on a card needs write on the card (crm_ext.accounts.links).
+	"Contract": [
+		{
+			"fieldname": "sales_lead",
+			"fieldtype": "Link",
+			"label": "Sales Lead",
+			"options": "Sales Lead",
+			"insert_after": "document_name",
+			"in_standard_filter": 1,
+			"search_index": 1,
+			"print_hide": 1,
+			"read_only": 1,
+			"description": "The deal (crm_ext Sales Lead) this contract belongs to.",
 		},
 	],
 	# What a campaign cost: the KPIs report's acquisition cost per customer won from it.

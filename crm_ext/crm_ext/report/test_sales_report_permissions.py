@@ -31,6 +31,7 @@ def reports(company: str, lead: str, customer: str) -> dict[str, list[dict]]:
 		"Sales KPIs": [{"company": company, "group_by": "Source"}],
 		"Manager Activity": [{"company": company, **period}],
 		"Revenue Forecast": [{"company": company}],
+		"Plan vs Fact": [{"company": company, "period_type": "Month", "date": today}],
 		"Customer Segments": [{"company": company}],
 		"Party 360": [{"company": company, "customer": customer}],
 		"Receivables Health": [{"company": company, "report_date": today, "from_date": add_days(today, -90)}],

@@ -30,6 +30,7 @@ class PipelineStage(AppDocument):
 		color: DF.Literal[
 			"Blue", "Cyan", "Gray", "Green", "Light Blue", "Orange", "Pink", "Purple", "Red", "Yellow"
 		]
+		is_accepted_stage: DF.Check
 		is_paid_stage: DF.Check
 		kind: DF.Literal["Open", "Won", "Lost"]
 		needs_credit_check: DF.Check
@@ -60,19 +61,25 @@ class PipelineStage(AppDocument):
 			sync_kanban_board(self.pipeline)
 
 	def validate_single_paid_stage(self):
-		if not self.is_paid_stage:
+		self.validate_single_flag("is_paid_stage")
+		self.validate_single_flag("is_accepted_stage")
+
+	def validate_single_flag(self, flag: str):
+		"""One Paid Stage and one Proposal Accepted Stage per pipeline."""
+		if not self.get(flag):
 			return
 		other = frappe.db.get_value(
 			"Pipeline Stage",
-			{"pipeline": self.pipeline, "is_paid_stage": 1, "name": ("!=", self.name or "")},
+			{"pipeline": self.pipeline, flag: 1, "name": ("!=", self.name or "")},
 			"name",
 		)
 		if other:
+			label = _(self.meta.get_label(flag))
 			frappe.throw(
-				_(
-					"Stage {0} is already the Paid Stage of pipeline {1}: untick Paid Stage there first."
-				).format(frappe.bold(other), frappe.bold(self.pipeline)),
-				title=_("One Paid Stage per Pipeline"),
+				_("Stage {0} is already the {1} of pipeline {2}: untick {1} there first.").format(
+					frappe.bold(other), label, frappe.bold(self.pipeline)
+				),
+				title=_("One {0} per Pipeline").format(label),
 			)
 
 	def validate_pipeline_unchanged(self):

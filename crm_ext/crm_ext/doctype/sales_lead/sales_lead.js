@@ -24,7 +24,9 @@ frappe.ui.form.on("Sales Lead", {
 		show_stage_names_on_timeline(frm);
 		if (frm.is_new()) return;
 		show_money(frm);
+		show_contract(frm);
 		add_make_buttons(frm);
+		add_proposal_buttons(frm);
 
 		if (!frm.doc.customer) {
 			frm.add_custom_button(__("Convert to Customer"), () => convert_to_customer(frm), __("Actions"));
@@ -223,4 +225,85 @@ function show_receivables_health(frm, customer, company) {
 				);
 			}
 		});
+}
+
+// --- proposals and contracts (crm_ext.sales.proposals) ------------------------------------------
+
+function show_contract(frm) {
+	if (!frm.doc.contract) return;
+	frm.dashboard.add_indicator(
+		frm.doc.contract_signed
+			? __("Contract {0} signed", [frm.doc.contract])
+			: __("Contract {0} not signed yet", [frm.doc.contract]),
+		frm.doc.contract_signed ? "green" : "orange"
+	);
+}
+
+function add_proposal_buttons(frm) {
+	if (frappe.model.can_create("Quotation")) {
+		frm.add_custom_button(
+			__("Commercial Proposal"),
+			() => frappe.model.open_mapped_doc({ method: "crm_ext.accounts.make.make_quotation", frm }),
+			__("Create")
+		);
+	}
+	if (frappe.model.can_create("Contract")) {
+		frm.add_custom_button(__("Contract"), () => contract_dialog(frm), __("Create"));
+	}
+	if (frappe.model.can_email("Quotation")) {
+		frm.add_custom_button(__("Send Proposal"), () => proposal_dialog(frm), __("Actions"));
+	}
+}
+
+function contract_dialog(frm) {
+	frappe.prompt(
+		[
+			{
+				fieldname: "contract_template",
+				label: __("Contract Template"),
+				fieldtype: "Link",
+				options: "Contract Template",
+			},
+		],
+		({ contract_template }) =>
+			frappe.model.open_mapped_doc({
+				method: "crm_ext.sales.proposals.make_contract",
+				frm,
+				args: { contract_template: contract_template || null },
+			}),
+		__("Create Contract"),
+		__("Create")
+	);
+}
+
+function proposal_dialog(frm) {
+	frappe.prompt(
+		[
+			{
+				fieldname: "quotation",
+				label: __("Quotation"),
+				fieldtype: "Link",
+				options: "Quotation",
+				reqd: 1,
+				get_query: () => ({ filters: { sales_lead: frm.doc.name, docstatus: 1 } }),
+			},
+			{ fieldname: "recipients", label: __("To"), fieldtype: "Data", default: frm.doc.email || "" },
+			{ fieldname: "subject", label: __("Subject"), fieldtype: "Data" },
+			{
+				fieldname: "message",
+				label: __("Message"),
+				fieldtype: "Small Text",
+				description: __("Empty: the proposal's cover letter"),
+			},
+		],
+		(values) =>
+			frappe
+				.call({ method: "crm_ext.sales.proposals.send_proposal", type: "POST", args: values })
+				.then(() => {
+					frappe.show_alert({ message: __("Proposal sent"), indicator: "green" });
+					frm.reload_doc();
+				}),
+		__("Send Proposal"),
+		__("Send")
+	);
 }

@@ -61,6 +61,9 @@ class SalesLead(AppDocument):
 		city: DF.Data | None
 		company: DF.Link | None
 		company_currency: DF.Link | None
+		contract: DF.Link | None
+		contract_signed: DF.Check
+		contract_signed_on: DF.Datetime | None
 		contact: DF.Link | None
 		country: DF.Link | None
 		currency: DF.Link | None

@@ -7,7 +7,7 @@ def get_data():
 		"non_standard_fieldnames": {"Interaction": "reference_name"},
 		"dynamic_links": {"reference_name": ["Sales Lead", "reference_doctype"]},
 		"transactions": [
-			{"label": _("Selling"), "items": ["Quotation", "Sales Order"]},
+			{"label": _("Selling"), "items": ["Quotation", "Sales Order", "Contract"]},
 			{"label": _("Accounting"), "items": ["Sales Invoice", "Payment Entry"]},
 			{"label": _("History"), "items": ["Interaction", "Sales Lead Stage Log", "Sales Request"]},
 		],
