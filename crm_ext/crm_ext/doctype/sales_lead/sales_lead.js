@@ -287,7 +287,7 @@ function proposal_dialog(frm) {
 				reqd: 1,
 				get_query: () => ({ filters: { sales_lead: frm.doc.name, docstatus: 1 } }),
 			},
-			{ fieldname: "recipients", label: __("To"), fieldtype: "Data", default: frm.doc.email || "" },
+			{ fieldname: "recipients", label: __("To", null, "Recipients"), fieldtype: "Data", default: frm.doc.email || "" },
 			{ fieldname: "subject", label: __("Subject"), fieldtype: "Data" },
 			{
 				fieldname: "message",
