@@ -33,9 +33,11 @@ def ensure_pipelines() -> list[str]:
 		frappe.get_doc({"doctype": "Sales Pipeline", "pipeline_name": WHOLESALE}).insert(
 			ignore_permissions=True
 		)
+	if frappe.db.exists("Pipeline Stage", {"pipeline": WHOLESALE}):
+		# the site's own "Wholesale" (or an earlier demo's, with other stages): used as it is, never
+		# reshaped (adding this demo's stages beside others would clash on their order)
+		return [DEFAULT_PIPELINE, WHOLESALE]
 	for order, (name, kind, probability, stale, required, paid) in enumerate(WHOLESALE_STAGES, start=1):
-		if frappe.db.exists("Pipeline Stage", {"pipeline": WHOLESALE, "stage_name": name}):
-			continue
 		stage = frappe.get_doc(
 			{
 				"doctype": "Pipeline Stage",
