@@ -36,7 +36,9 @@ from crm_ext.logic.qualification import (
 )
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
-weights = st.floats(min_value=0, max_value=100, allow_nan=False)
+# a weight as a person types it into the template's Float field: 0 (collect information only) or a
+# positive number of sensible size (a subnormal 5e-324 scaled by 0.01 underflows to 0)
+weights = st.just(0.0) | st.floats(min_value=0.001, max_value=100, allow_nan=False)
 OPTIONS = (("None", 0.0), ("Partial", 4.0), ("ISO 9001", 10.0))
 
 
