@@ -2,12 +2,10 @@
 
 Run on a throw-away or test site (they commit, and ``receivables_report`` bulk-inserts rows):
 
-    bench --site SITE execute crm_ext.accounts.benchmark.submit_overhead --kwargs "{'rounds': 30}"
     bench --site SITE execute crm_ext.accounts.benchmark.receivables_report --kwargs "{'invoices': 100000}"
 
-``submit_overhead`` times ``submit()`` of real Sales Invoices and Payment Entries linked to a
-Sales Lead, alternately with crm_ext's ``doc_events`` for them and with those removed (same site,
-same data, interleaved so that drift hits both), and prints medians and the overhead.
+What the hooks add to a Sales Invoice / Payment Entry submit is timed by the paired A/B of
+``tests/bench/bench_money_submit.py`` (queries counted, the after-commit job timed apart).
 
 ``receivables_report`` times the Receivables Health report over ``invoices`` invoices. Making
 100k real submitted invoices takes hours, so it BULK-INSERTS plain rows into ``tabSales Invoice``
@@ -20,130 +18,7 @@ import time
 from datetime import timedelta
 
 import frappe
-from frappe.utils import add_days, getdate, nowdate
-
-HANDLER_PREFIX = "crm_ext.accounts."
-BENCH_DOCTYPES = ("Sales Invoice", "Payment Entry", "Sales Order", "Quotation", "Journal Entry")
-
-
-def _without_crm_ext_handlers(enabled: bool):
-	"""Keep or drop crm_ext's accounting doc_events for this process (Frappe caches them in
-	``frappe.local.doc_events_hooks``)."""
-	if hasattr(frappe.local, "doc_events_hooks"):
-		del frappe.local.doc_events_hooks
-	hooks = frappe.get_doc_hooks()
-	if enabled:
-		return
-	for doctype in BENCH_DOCTYPES:
-		for event, methods in list(hooks.get(doctype, {}).items()):
-			hooks[doctype][event] = [m for m in methods if not m.startswith(HANDLER_PREFIX)]
-
-
-class _HandlerClock:
-	"""Wraps crm_ext's accounting doc_events so the time spent inside them is measured directly
-	(the A/B medians of whole submits are noisy at the scale of a few milliseconds)."""
-
-	def __init__(self):
-		self.spent = 0.0
-		self.saved = []
-
-	def __enter__(self):
-		import importlib
-
-		for doctype in BENCH_DOCTYPES:
-			for methods in frappe.get_hooks("doc_events").get(doctype, {}).values():
-				for dotted in methods if isinstance(methods, list) else [methods]:
-					if not dotted.startswith(HANDLER_PREFIX):
-						continue
-					module_name, name = dotted.rsplit(".", 1)
-					module = importlib.import_module(module_name)
-					original = getattr(module, name)
-					if getattr(original, "_clocked", False):
-						continue
-					self.saved.append((module, name, original))
-					setattr(module, name, self._clocked(original))
-		return self
-
-	def _clocked(self, fn):
-		def wrapper(*args, **kwargs):
-			start = time.perf_counter()
-			try:
-				return fn(*args, **kwargs)
-			finally:
-				self.spent += time.perf_counter() - start
-
-		wrapper._clocked = True
-		return wrapper
-
-	def __exit__(self, *exc):
-		for module, name, original in self.saved:
-			setattr(module, name, original)
-
-	def take(self) -> float:
-		spent, self.spent = self.spent, 0.0
-		return spent
-
-
-def submit_overhead(rounds: int = 30):
-	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
-
-	from crm_ext.accounts.test_accounting_links import company, make_fresh_customer, make_item
-	from crm_ext.testing import make_sales_lead
-
-	frappe.flags.in_test = False
-	company_name = company()
-	customer = make_fresh_customer()
-	lead = make_sales_lead(organization=customer, customer=customer, company=company_name)
-	make_item()
-	frappe.db.commit()
-	times = {True: {"si": [], "pe": []}, False: {"si": [], "pe": []}}
-	inside = {"si": [], "pe": []}
-	clock = _HandlerClock().__enter__()
-	for i in range(rounds * 2):
-		enabled = i % 2 == 0
-		_without_crm_ext_handlers(enabled)
-		si = frappe.new_doc("Sales Invoice")
-		si.update(
-			{
-				"customer": customer,
-				"company": company_name,
-				"sales_lead": lead.name,
-				"due_date": add_days(nowdate(), 30),
-			}
-		)
-		si.append("items", {"item_code": make_item(), "qty": 1, "rate": 100})
-		si.insert()
-		frappe.db.commit()
-		clock.take()
-		start = time.perf_counter()
-		si.submit()
-		frappe.db.commit()
-		times[enabled]["si"].append(time.perf_counter() - start)
-		if enabled:
-			inside["si"].append(clock.take())
-
-		pe = get_payment_entry("Sales Invoice", si.name)
-		pe.reference_no, pe.reference_date = f"BENCH-{i}", nowdate()
-		pe.insert()
-		frappe.db.commit()
-		clock.take()
-		start = time.perf_counter()
-		pe.submit()
-		frappe.db.commit()
-		times[enabled]["pe"].append(time.perf_counter() - start)
-		if enabled:
-			inside["pe"].append(clock.take())
-	clock.__exit__(None, None, None)
-	_without_crm_ext_handlers(True)
-	for kind, label in (("si", "Sales Invoice submit"), ("pe", "Payment Entry submit")):
-		with_ = statistics.median(times[True][kind]) * 1000
-		without = statistics.median(times[False][kind]) * 1000
-		spent = statistics.median(inside[kind]) * 1000
-		print(
-			f"{label}: median {without:.1f} ms without crm_ext handlers, {with_:.1f} ms with "
-			f"({(with_ - without) / without * 100:+.1f} %), {rounds} rounds each; time inside the "
-			f"handlers: median {spent:.2f} ms = {spent / with_ * 100:.1f} % of the submit"
-		)
+from frappe.utils import add_days, getdate
 
 
 def receivables_report(invoices: int = 100000, customers: int = 2000, runs: int = 5, keep: bool = False):
