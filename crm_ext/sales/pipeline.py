@@ -143,6 +143,24 @@ def _kanban_board_name(pipeline: str) -> str:
 	)
 
 
+def ensure_kanban_boards() -> list[str]:
+	"""Give every pipeline whose board is gone (deleted by force, or by an uninstall that was rolled
+	back) a new one, so the pipeline can be saved again; returns the pipelines repaired."""
+	pipelines = frappe.qb.DocType("Sales Pipeline")
+	boards = frappe.qb.DocType("Kanban Board")
+	orphans = (
+		frappe.qb.from_(pipelines)
+		.left_join(boards)
+		.on(boards.name == pipelines.kanban_board)
+		.select(pipelines.name)
+		.where(boards.name.isnull())
+		.run(pluck=True)
+	)
+	for pipeline in orphans:
+		sync_kanban_board(pipeline)
+	return orphans
+
+
 def create_default_pipeline(pipeline_name: str = DEFAULT_PIPELINE) -> str:
 	"""Create the default pipeline with its stages (idempotent) and make it the settings' default."""
 	if not frappe.db.exists("Sales Pipeline", pipeline_name):

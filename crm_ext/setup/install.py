@@ -33,7 +33,7 @@ def after_install():
 def create_sales_defaults():
 	"""Default pipeline with stages and kanban board, lost reasons, round-robin assignment."""
 	from crm_ext.sales.assignment import ensure_assignment_rule
-	from crm_ext.sales.pipeline import create_default_pipeline
+	from crm_ext.sales.pipeline import create_default_pipeline, ensure_kanban_boards
 
 	create_default_pipeline()
 	for reason in DEFAULT_LOST_REASONS:
@@ -42,18 +42,21 @@ def create_sales_defaults():
 				ignore_permissions=True
 			)
 	ensure_assignment_rule()
+	ensure_kanban_boards()
 
 
 def after_migrate():
-	"""Keep the declared roles, fields, workflow and report indexes in step after an upgrade
-	(idempotent)."""
+	"""Keep the declared roles, fields, workflow, report indexes and pipeline boards in step after an
+	upgrade (idempotent)."""
 	from crm_ext.analytics.indexes import ensure_indexes
+	from crm_ext.sales.pipeline import ensure_kanban_boards
 
 	sync_roles()
 	ensure_intake_user()
 	sync_custom_fields()
 	sync_workflow()
 	ensure_indexes()
+	ensure_kanban_boards()
 
 
 def sync_roles():

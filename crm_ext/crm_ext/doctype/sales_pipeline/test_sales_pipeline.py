@@ -10,6 +10,7 @@ from crm_ext.sales.pipeline import (
 	DEFAULT_STAGES,
 	KANBAN_CARD_FIELDS,
 	create_default_pipeline,
+	ensure_kanban_boards,
 	sync_kanban_board,
 )
 from crm_ext.testing import CRMTestCase, make_pipeline, make_sales_lead
@@ -53,6 +54,18 @@ class TestSalesPipeline(CRMTestCase):
 		stage.save()
 		board.reload()
 		self.assertEqual(board.columns[0].column_name, "_Test Kanban-Quote")
+
+	def test_a_pipeline_whose_board_is_gone_gets_a_new_one_on_migrate(self):
+		make_pipeline("_Test Lost Board")
+		board = frappe.db.get_value("Sales Pipeline", "_Test Lost Board", "kanban_board")
+		frappe.db.delete("Kanban Board", {"name": board})  # as a forced delete or an uninstall does
+		# (a save now fails: "Could not find Kanban Board")
+		self.assertIn("_Test Lost Board", ensure_kanban_boards())
+		self.assertTrue(frappe.db.exists("Kanban Board", board))
+		pipeline = frappe.get_doc("Sales Pipeline", "_Test Lost Board")
+		pipeline.description = "Key accounts"
+		pipeline.save()
+		self.assertNotIn("_Test Lost Board", ensure_kanban_boards())
 
 	def test_stage_rules(self):
 		make_pipeline("_Test Rules")
