@@ -93,6 +93,19 @@ def make_invoice(
 	return invoice
 
 
+def pay_invoice(invoice, amount: float | None = None, posting_date=None, reference: str = "CRM-TEST"):
+	"""A submitted Payment Entry for ``invoice`` (in full, or ``amount`` of it) on ``posting_date``."""
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	payment = get_payment_entry("Sales Invoice", invoice.name, party_amount=amount)
+	payment.posting_date = getdate(posting_date or nowdate())
+	payment.reference_no = reference
+	payment.reference_date = payment.posting_date
+	payment.insert(ignore_permissions=True)
+	payment.submit()
+	return payment
+
+
 def make_supplier(name: str) -> str:
 	if not frappe.db.exists("Supplier", name):
 		frappe.get_doc(

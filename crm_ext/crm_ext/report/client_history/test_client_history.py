@@ -1,7 +1,13 @@
 import frappe
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 
-from crm_ext.analytics.testing import default_company, lead_through, make_analytics_pipeline, make_invoice
+from crm_ext.analytics.testing import (
+	default_company,
+	lead_through,
+	make_analytics_pipeline,
+	make_invoice,
+	pay_invoice,
+)
 from crm_ext.crm_ext.report.client_history.client_history import execute
 from crm_ext.testing import CRMTestCase, make_customer, make_user
 
@@ -22,17 +28,6 @@ def interaction(doctype: str, name: str, kind: str, start_time, subject: str):
 			"subject": subject,
 		}
 	).insert()
-
-
-def pay(invoice):
-	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
-
-	payment = get_payment_entry("Sales Invoice", invoice.name)
-	payment.reference_no = "HIST-1"
-	payment.reference_date = nowdate()
-	payment.insert(ignore_permissions=True)
-	payment.submit()
-	return payment
 
 
 class TestClientHistory(CRMTestCase):
@@ -56,7 +51,7 @@ class TestClientHistory(CRMTestCase):
 		self.invoice = make_invoice(
 			self.customer, 700, posting_date=getdate(nowdate()), company=company, sales_lead=self.lead.name
 		)
-		self.payment = pay(self.invoice)
+		self.payment = pay_invoice(self.invoice)
 		self.later = interaction("Sales Lead", self.lead.name, "Meeting", add_to_date(now, hours=1), "Review")
 
 	def history(self, **filters):

@@ -6,6 +6,10 @@
   (``sales_lead``) of the rep (the card's responsible, ``lead_owner``), net of credit notes (a
   return is a negative invoice), without taxes (``base_net_total``: company currency); with an item
   group, the invoiced lines of that group and its sub-groups (``base_net_amount``).
+- Paid: what the Payment Ledger received in the period (payments, journal entries, a POS invoice's own
+  payment) against the rep's cards' invoices of the company, whenever they were invoiced; refunds
+  subtract, credit notes are not payments (company currency; not shown with an item group filter:
+  payments are not per line).
 - Weighted pipeline: the rep's open cards of the company expected to close in the period, expected
   amount x the card's stage probability, in company currency (cards carry no items: not shown
   with an item group filter).
@@ -33,6 +37,7 @@ from crm_ext.utils import throw
 
 Plan = DocType("Sales Plan")
 Invoice = DocType("Sales Invoice")
+Ledger = DocType("Payment Ledger Entry")
 InvoiceItem = DocType("Sales Invoice Item")
 ItemGroup = DocType("Item Group")
 Lead = DocType("Sales Lead")
@@ -61,9 +66,10 @@ def execute(filters=None):
 	pipelines, skipped = (
 		({}, {}) if filters.get("item_group") else weighted_pipeline(filters, start, end, rep)
 	)
+	paid = {} if filters.get("item_group") else paid_amounts(filters, start, end, rep)
 	as_of = getdate(nowdate())
 
-	reps = set(plans) | set(facts) | set(pipelines)
+	reps = set(plans) | set(facts) | set(pipelines) | set(paid)
 	names = full_names(sorted(reps))
 	data, lines = [], []
 	for user in sorted(reps, key=lambda u: (names.get(u) or u).lower()):
@@ -77,7 +83,9 @@ def execute(filters=None):
 			precision,
 		)
 		lines.append(line)
-		data.append(row(line, currency, sales_rep=user, rep_name=names.get(user) or user))
+		data.append(
+			row(line, currency, sales_rep=user, rep_name=names.get(user) or user, paid=flt(paid.get(user)))
+		)
 	# the team's line (the head of sales: a total row); a rep's summary is their own line
 	total = plan_line(
 		sum(line.plan for line in lines),
@@ -89,7 +97,10 @@ def execute(filters=None):
 		precision,
 	)
 	if not restricted_user() and data:
-		data.append(row(total, currency, sales_rep=None, rep_name=_("Team Total"), is_total=1))
+		team_paid = flt(sum(r["paid"] for r in data), precision)
+		data.append(
+			row(total, currency, sales_rep=None, rep_name=_("Team Total"), is_total=1, paid=team_paid)
+		)
 	message = None
 	if skipped:
 		message = _("{0} open cards in currencies without an exchange rate to {1} are left out: {2}.").format(
@@ -100,7 +111,7 @@ def execute(filters=None):
 		data,
 		message,
 		chart([r for r in data if not r.get("is_total")]),
-		summary(total, currency),
+		summary(total, currency, None if filters.get("item_group") else flt(sum(paid.values()), precision)),
 	)
 
 
@@ -171,6 +182,39 @@ def fact_amounts(filters, start, end, rep: str | None) -> dict[str, float]:
 	return {r.lead_owner: flt(r.amount) for r in query.run(as_dict=True)}
 
 
+def paid_amounts(filters, start, end, rep: str | None) -> dict[str, float]:
+	"""{rep: received in the period} against the invoices of the rep's cards: the live Payment Ledger
+	Entries of other vouchers (a payment, a journal entry, a refund) or of the invoice itself paying
+	it (POS), never a credit note's (company currency; ``amount`` is negative for money received)."""
+	# an invoice's own negative row is its POS payment, a credit note's (outstanding kept on
+	# itself) is not money received
+	payment = (Ledger.voucher_type != "Sales Invoice") | (
+		(Ledger.voucher_no == Ledger.against_voucher_no) & (Ledger.amount < 0) & (Invoice.is_return == 0)
+	)
+	query = (
+		frappe.qb.from_(Lead)
+		.join(Invoice)
+		.on(Invoice.sales_lead == Lead.name)
+		.join(Ledger)
+		.on((Ledger.against_voucher_type == "Sales Invoice") & (Ledger.against_voucher_no == Invoice.name))
+		.select(Lead.lead_owner, Sum(-Ledger.amount).as_("amount"))
+		.where(Invoice.docstatus == 1)
+		.where(Invoice.company == filters.company)
+		.where(Ledger.delinked == 0)
+		.where(Ledger.company == filters.company)
+		.where(Ledger.posting_date >= start)
+		.where(Ledger.posting_date <= end)
+		.where(payment)
+		.where(Lead.lead_owner.isnotnull())
+		.groupby(Lead.lead_owner)
+	)
+	if filters.get("pipeline"):
+		query = query.where(Lead.pipeline == filters.pipeline)
+	if rep:
+		query = query.where(Lead.lead_owner == rep)
+	return {r.lead_owner: flt(r.amount) for r in query.run(as_dict=True)}
+
+
 def weighted_pipeline(filters, start, end, rep: str | None) -> tuple[dict[str, float], dict[str, int]]:
 	"""({rep: open pipeline x probability closing in the period, company currency},
 	{currency without an exchange rate: cards left out})."""
@@ -231,6 +275,10 @@ def columns(by_item_group: bool) -> list[dict]:
 		{"fieldname": "rep_name", "label": _("Name"), "fieldtype": "Data", "width": 160},
 		{"fieldname": "plan", "label": _("Plan"), **money},
 		{"fieldname": "fact", "label": _("Fact"), **money},
+	]
+	if not by_item_group:
+		shown.append({"fieldname": "paid", "label": _("Paid"), **money})
+	shown += [
 		{"fieldname": "percent", "label": _("% Done"), **percent},
 		{"fieldname": "projection", "label": _("Projection"), **money},
 		{"fieldname": "projected_percent", "label": _("Projected %"), **percent},
@@ -268,7 +316,7 @@ def chart(data: list[dict]) -> dict | None:
 	}
 
 
-def summary(line: PlanLine, currency: str) -> list[dict]:
+def summary(line: PlanLine, currency: str, paid: float | None) -> list[dict]:
 	def money(value, label, indicator=None):
 		card = {"value": value, "label": label, "datatype": "Currency", "currency": currency}
 		return card | ({"indicator": indicator} if indicator else {})
@@ -277,6 +325,7 @@ def summary(line: PlanLine, currency: str) -> list[dict]:
 	return [
 		money(line.plan, _("Plan")),
 		money(line.fact, _("Fact"), "Blue"),
+		*([] if paid is None else [money(paid, _("Paid"), "Blue")]),
 		{
 			"value": done,
 			"label": _("% Done"),

@@ -13,6 +13,7 @@ from crm_ext.analytics.testing import (
 	make_analytics_pipeline,
 	make_invoice,
 	make_service_item,
+	pay_invoice,
 )
 from crm_ext.crm_ext.report.plan_vs_fact.plan_vs_fact import execute
 from crm_ext.testing import CRMTestCase, make_customer, make_user
@@ -57,13 +58,15 @@ class TestPlanVsFact(CRMTestCase):
 		mine = lead_through(PIPELINE, "Quote", lead_owner=REP, **common).name
 		theirs = lead_through(PIPELINE, lead_owner=OTHER_REP, **common).name
 		# REP: 1000 + 500 this month, the 500 fully credited; 700 last month; a draft of 900
-		make_invoice(customer, 1000, posting_date=self.today, sales_lead=mine)
+		self.invoice = make_invoice(customer, 1000, posting_date=self.today, sales_lead=mine)
 		credited = make_invoice(customer, 500, posting_date=self.today, sales_lead=mine)
 		credit = make_sales_return(credited.name)
 		credit.posting_date = self.today
 		credit.insert()
 		credit.submit()
-		make_invoice(customer, 700, posting_date=add_days(get_first_day(self.today), -1), sales_lead=mine)
+		self.last_month = make_invoice(
+			customer, 700, posting_date=add_days(get_first_day(self.today), -1), sales_lead=mine
+		)
 		draft = make_invoice(customer, 900, posting_date=self.today, sales_lead=mine)
 		draft.cancel()
 		# OTHER_REP: 400 this month
@@ -112,6 +115,23 @@ class TestPlanVsFact(CRMTestCase):
 		self.assertEqual(total["gap"], 1600)  # 4000 - 1400 - 1000
 		self.assertEqual(summary["% Done"], 35.0)
 		self.assertEqual(len(chart["data"]["labels"]), 2)  # the total is not a bar
+
+	def test_paid_is_what_the_ledger_received_in_the_period_not_credit_notes(self):
+		rows, _chart, summary = self.report()
+		self.assertEqual((rows[REP]["paid"], rows[OTHER_REP]["paid"], rows[None]["paid"]), (0, 0, 0))
+		pay_invoice(self.invoice, 600)
+		pay_invoice(self.last_month)  # invoiced last month, paid this month: this month's money
+		pay_invoice(self.invoice, 100, posting_date=get_first_day(add_months(self.today, 1)))
+		rows, _chart, summary = self.report()
+		self.assertEqual((rows[REP]["paid"], rows[OTHER_REP]["paid"]), (1300, 0))
+		self.assertEqual((rows[None]["paid"], summary["Paid"]), (1300, 1300))
+		self.assertEqual(rows[REP]["fact"], 1000)  # the fact is still what was invoiced
+		rows, _chart, _summary = self.report(date=add_days(get_first_day(self.today), -1))
+		self.assertEqual(rows[REP]["paid"], 0)
+		frappe.set_user(OTHER_REP)  # a colleague's money stays theirs through the runner
+		result = run("Plan vs Fact", {"company": self.company, "date": str(self.today), "pipeline": PIPELINE})
+		self.assertEqual([(r["sales_rep"], r["paid"]) for r in result["result"]], [(OTHER_REP, 0)])
+		frappe.set_user("Administrator")
 
 	def test_last_month_holds_only_its_own_fact(self):
 		rows, _chart, _summary = self.report(date=add_days(get_first_day(self.today), -1))

@@ -1,9 +1,15 @@
 from datetime import timedelta
 
 import frappe
-from frappe.utils import now_datetime, nowdate
+from frappe.utils import now_datetime
 
-from crm_ext.analytics.testing import default_company, lead_through, make_analytics_pipeline, make_invoice
+from crm_ext.analytics.testing import (
+	default_company,
+	lead_through,
+	make_analytics_pipeline,
+	make_invoice,
+	pay_invoice,
+)
 from crm_ext.crm_ext.report.sales_kpis.sales_kpis import execute
 from crm_ext.testing import CRMTestCase, make_customer, make_user
 
@@ -16,16 +22,6 @@ def make_source(name: str) -> str:
 	if not frappe.db.exists("Lead Source", name):
 		frappe.get_doc({"doctype": "Lead Source", "source_name": name}).insert(ignore_permissions=True)
 	return name
-
-
-def pay_in_full(invoice):
-	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
-
-	payment = get_payment_entry("Sales Invoice", invoice.name)
-	payment.reference_no = "KPI-1"
-	payment.reference_date = nowdate()
-	payment.insert(ignore_permissions=True)
-	payment.submit()
 
 
 def created_days_ago(lead, days: int):
@@ -54,7 +50,7 @@ class TestSalesKPIs(CRMTestCase):
 		lead_through(PIPELINE, "Lost", source=FAIR, company=company, lead_owner=REP)
 		# invoices: 1000 (paid) and 500 on won1, 300 on won2 -> average check 600, paid 1000
 		paid = make_invoice(won1.customer, 1000, company=company, sales_lead=won1.name)
-		pay_in_full(paid)
+		pay_invoice(paid)
 		make_invoice(won1.customer, 500, company=company, sales_lead=won1.name)
 		make_invoice(won2.customer, 300, company=company, sales_lead=won2.name)
 
