@@ -29,6 +29,7 @@ COUNTED = (
 	"Customer",
 	"Supplier",
 	"Supplier Qualification",
+	"Sales Plan",
 	"Tender",
 	"Tender Bid",
 	"Tender Log",
@@ -69,6 +70,7 @@ class TestDemo(IntegrationTestCase):
 
 		self.assertNoTwins()
 		self.assertSalesStates()
+		self.assertPlansShow()
 		self.assertOverdueWorkShows()
 		self.assertSupplyStates(made_now=bool(first.get("awarded tender")))
 		self.assertLogins()
@@ -122,6 +124,25 @@ class TestDemo(IntegrationTestCase):
 				"Interaction", {"reference_name": ("in", names), "interaction_type": "Meeting"}
 			)
 		)
+
+	def assertPlansShow(self):
+		"""Each rep has this month's plan, and the head of sales sees them all against the fact."""
+		from frappe.desk.query_report import run
+
+		month = frappe.utils.get_first_day(nowdate())
+		for rep in REPS:
+			self.assertTrue(
+				frappe.db.exists(
+					"Sales Plan", {"sales_rep": rep, "period_type": "Month", "period_start": month}
+				)
+			)
+		frappe.set_user(HEAD_OF_SALES)
+		try:
+			rows = run("Plan vs Fact", {"date": nowdate(), "period_type": "Month"})["result"]
+		finally:
+			frappe.set_user("Administrator")
+		shown = {row.get("sales_rep") for row in rows if isinstance(row, dict) and row.get("plan")}
+		self.assertTrue(set(REPS) <= shown, shown)
 
 	def assertOverdueWorkShows(self):
 		"""The workspace's "Overdue Follow-ups" counts the follow-ups its user may read (their own):
