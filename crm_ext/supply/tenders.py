@@ -567,7 +567,7 @@ def award_values(line, award: LineAward, bid: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def override_award(name: str, line: str, supplier: str, reason: str) -> dict:
+def override_award(name: str, line: str, supplier: str, reason: str = "") -> dict:
 	"""Award line ``line`` of an evaluated tender to ``supplier`` at its offer instead of the
 	proposed supplier, for a mandatory ``reason`` (logged, printed on the Bid Comparison). Refused
 	for a supplier without a live offer on the line or not eligible for the line's category.
