@@ -94,6 +94,11 @@ class TestLineAuctionHTTP(SupplyHTTPCase):
 			[s["supplier"] for s in buyer.message["lines"][1]["standings"]], [SUPPLIER_A, SUPPLIER_B]
 		)
 
+		page = self.call("supplier_a", "GET", f"/tenders/{tender}")
+		self.assertStatus(page, 200)
+		self.assertIn("line-auction", page.text)  # the per-line table, filled from get_auction_status
+		self.assertNotIn(SUPPLIER_B, page.text)
+
 		# a rank-only tender: no best price
 		frappe.db.set_value("Tender", tender, "show_best_price", 0)
 		frappe.db.commit()
@@ -269,13 +274,39 @@ class TestLineAuctionHTTP(SupplyHTTPCase):
 
 	# --- fifty suppliers on one line at once ------------------------------------------------------
 
+	def make_crowd(self) -> dict[str, tuple[str, str]]:
+		"""Supplier -> (its portal user, the user's API auth), for CROWD suppliers. Frappe refuses
+		more than 60 new users an hour ("Throttled") unless importing: the users are made under its
+		import flag and removed afterwards, so that tests creating users later are not throttled."""
+		emails = [f"ht-lot-{i:02d}@example.com" for i in range(CROWD)]
+		suppliers = [f"{PREFIX} Lot Supplier {i:02d}" for i in range(CROWD)]
+		self.addCleanup(self.remove_crowd, emails, suppliers)
+		importing = frappe.flags.in_import
+		frappe.flags.in_import = True
+		try:
+			crowd = {}
+			for supplier, email in zip(suppliers, emails, strict=True):
+				auth = persona(email, "Website User", ("Supplier",))
+				crowd[make_supplier(supplier, portal_user=email)] = (email, auth)
+		finally:
+			frappe.flags.in_import = importing
+		frappe.db.commit()
+		return crowd
+
+	def remove_crowd(self, emails: list[str], suppliers: list[str]) -> None:
+		frappe.db.rollback()
+		frappe.set_user("Administrator")
+		self.remove_test_data()  # the tenders, bids and logs that name them
+		for supplier in suppliers:
+			if frappe.db.exists("Supplier", supplier):
+				frappe.delete_doc("Supplier", supplier, force=True, ignore_permissions=True)
+		for email in emails:
+			if frappe.db.exists("User", email):
+				frappe.delete_doc("User", email, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
 	def test_fifty_suppliers_offering_on_one_line_at_once_are_neither_lost_nor_reordered(self):
-		crowd = {}
-		for i in range(CROWD):
-			email = f"ht-lot-{i:02d}@example.com"
-			auth = persona(email, "Website User", ("Supplier",))
-			supplier = make_supplier(f"{PREFIX} Lot Supplier {i:02d}", portal_user=email)
-			crowd[supplier] = (email, auth)
+		crowd = self.make_crowd()
 		tender, (l1, _l2) = self.lot_auction("Lots crowd", invited=tuple(crowd))
 		bids = {}
 		for supplier, (email, _auth) in crowd.items():
