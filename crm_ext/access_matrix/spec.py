@@ -363,6 +363,10 @@ METHODS = {
 	"crm_ext.supply.tender_portal.post_offer": Call(
 		"POST", SUPPLIER_A, {"name": "@bid_opened_a", "total": 1}
 	),
+	# the bid's own supplier passes the right and hears that the tender is not an auction per line
+	"crm_ext.supply.tender_portal.post_line_offer": Call(
+		"POST", SUPPLIER_A, {"name": "@bid_opened_a", "line": "no-such-line", "unit_price": 1}, status=417
+	),
 	"crm_ext.supply.tender_portal.upload_bid_file": Call(
 		"POST",
 		SUPPLIER_A,
@@ -383,6 +387,13 @@ METHODS = {
 	# procurement may (re-)evaluate an opened tender; an unopened one answers 403 (sealed prices)
 	"crm_ext.supply.tenders.evaluate": Call("POST", BUYERS, {"name": "@tender_opened"}),
 	"crm_ext.supply.tenders.get_comparison": Call("GET", BUYERS, {"name": "@tender_opened"}),
+	# a buyer passes the right and hears that the tender is not Evaluated (before or after the award)
+	"crm_ext.supply.tenders.override_award": Call(
+		"POST",
+		BUYERS,
+		{"name": "@tender_opened", "line": "no-such-line", "supplier": "@supplier_name_a", "reason": "_AM"},
+		status=417,
+	),
 	# the first buyer awards the opened tender (this module's world), the second finds it awarded
 	"crm_ext.supply.tenders.award": Call("POST", BUYERS, {"name": "@tender_opened"}),
 }

@@ -6,7 +6,9 @@ deadline, evaluates and awards; the award's purchase orders are received, invoic
 - an awarded tender: its deadline has passed (:func:`crm_ext.demo.base.time_passes`, as the
   tests' fixture builders close a tender), bids opened, evaluated per line, purchase orders
   submitted, one received, invoiced by the accountant and one invoice paid;
-- a reverse auction running for two more days, with rounds of offers.
+- a reverse auction running for two more days, with rounds of offers;
+- a reverse auction per line (lot) running for two more days: each line with its own step, the
+  suppliers offering line by line.
 """
 
 from datetime import timedelta
@@ -26,6 +28,7 @@ from crm_ext.supply import tender_portal, tenders
 SEALED = "Steel beams for the Lviv warehouse"
 AWARDED = "Sheet steel and fasteners, Q4"
 AUCTION = "Steel beams HEA 200, framework 2027"
+LOTS = "Sheet steel and bolts by lot, 2027"
 QUESTIONS = [
 	{"question": "Warranty period (months)?", "mandatory": 1},
 	{"question": "Anything we should know about delivery?", "mandatory": 0},
@@ -47,8 +50,11 @@ def existing(title: str) -> str | None:
 	return frappe.db.get_value("Tender", {"title": title})
 
 
-def draft(title: str, lines: list[tuple[str, float]], deadline, **values) -> str:
-	"""The buyer's tender (budget prices from the catalogue), published to the bidders."""
+def draft(
+	title: str, lines: list[tuple[str, float]], deadline, line_values: dict | None = None, **values
+) -> str:
+	"""The buyer's tender (budget prices from the catalogue), published to the bidders.
+	``line_values``: item -> more values of its line."""
 	with acting_as(BUYER):
 		tender = frappe.get_doc(
 			{
@@ -65,6 +71,7 @@ def draft(title: str, lines: list[tuple[str, float]], deadline, **values) -> str
 						"qty": qty,
 						"budget_unit_price": item_rate(code),
 						"required_by": add_days(nowdate(), 30),
+						**(line_values or {}).get(code, {}),
 					}
 					for code, qty in lines
 				],
@@ -113,6 +120,8 @@ def make(users: dict[str, str]) -> dict:
 		made["awarded tender"] = awarded(users)
 	if not existing(AUCTION):
 		made["reverse auction (running)"] = auction(users)
+	if not existing(LOTS):
+		made["reverse auction per line (running)"] = lot_auction(users)
 	return made
 
 
@@ -195,4 +204,48 @@ def auction(users: dict[str, str]) -> str:
 			offer = flt(best * round_factor, 2)
 			with acting_as(users[supplier]):
 				tender_portal.post_offer(bid_name, offer)
+	return name
+
+
+def lot_auction(users: dict[str, str]) -> str:
+	"""An auction per line: sheet steel (the tender's 1 % step) and bolts (their own 0.5 % step);
+	on each line the dearest supplier offers first, then everyone once more at 2 % below the best."""
+	start = now_datetime()
+	name = draft(
+		LOTS,
+		[("STL-SHEET-2MM", 400), ("FST-BOLT-M16", 5000)],
+		add_to_date(start, days=2),
+		line_values={"FST-BOLT-M16": {"min_step": 0.5}},
+		mode="Reverse Auction",
+		auction_scope="Per Line",
+		opening_date=start - timedelta(hours=1),
+		min_step=1,
+		min_step_kind="Percent",
+		show_best_price=0,
+		questions=[],
+		weight_price=100,
+		weight_delivery=0,
+		weight_qualification=0,
+	)
+	doc = frappe.get_doc("Tender", name)
+	bids = {}
+	for supplier, user in users.items():
+		with acting_as(user):
+			bids[supplier] = tender_portal.get_or_create_bid(name, supplier)
+	for line in doc.items:
+		price = {s: flt(item_rate(line.item_code) * OFFERS[s][0][line.item_code], 2) for s in users}
+		for supplier in sorted(users, key=lambda s: -price[s]):
+			with acting_as(users[supplier]):
+				tender_portal.post_line_offer(bids[supplier], line.name, price[supplier])
+		for supplier in users:
+			best = min(
+				flt(v)
+				for v in frappe.get_all(
+					"Tender Bid Item",
+					filters={"tender_item": line.name, "unit_price": (">", 0)},
+					pluck="unit_price",
+				)
+			)
+			with acting_as(users[supplier]):
+				tender_portal.post_line_offer(bids[supplier], line.name, flt(best * 0.98, 2))
 	return name

@@ -12,7 +12,8 @@ from crm_ext.demo import DEMO_PASSWORD, make_demo_data
 from crm_ext.demo.people import ACCOUNTANT, BUYER, HEAD_OF_SALES, LOGINS, PROCUREMENT_MANAGER, REPS
 from crm_ext.demo.plan import PAYMENT_STATES, SCRIPT
 from crm_ext.demo.suppliers import REGISTRANT, SUPPLIERS
-from crm_ext.demo.tenders import AUCTION, AWARDED, SEALED
+from crm_ext.demo.tenders import AUCTION, AWARDED, LOTS, SEALED
+from crm_ext.supply import tender_log
 from crm_ext.testing import IntegrationTestCase
 
 SEED = 42
@@ -209,6 +210,12 @@ class TestDemo(IntegrationTestCase):
 		self.assertEqual((auction.status, auction.mode), ("Published", "Reverse Auction"))
 		offers = frappe.db.count("Tender Log", {"tender": auction.name, "event": "Auction Offer"})
 		self.assertGreaterEqual(offers, 3)
+		lots = frappe.get_doc("Tender", {"title": LOTS})
+		self.assertEqual((lots.status, lots.auction_scope), ("Published", "Per Line"))
+		self.assertGreaterEqual(
+			frappe.db.count("Tender Log", {"tender": lots.name, "event": "Line Offer"}), 6
+		)
+		self.assertTrue(tender_log.verify(lots.name)["ok"])
 
 	def assertLogins(self):
 		for user in (*REPS, HEAD_OF_SALES, BUYER, PROCUREMENT_MANAGER, ACCOUNTANT, SUPPLIERS[0].user):

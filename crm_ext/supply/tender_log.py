@@ -25,7 +25,7 @@ from crm_ext.logic.tender.bid_log import SAVED, WITHDRAWN, logged_status
 from crm_ext.utils.documents import as_procedure
 
 LOG = "Tender Log"
-BID_EVENTS = ("Bid Submitted", "Bid Revised", "Auction Offer")
+BID_EVENTS = ("Bid Submitted", "Bid Revised", "Auction Offer", "Line Offer")
 # Numbers are logged and digested with the precision of their database columns.
 PRECISION = 9
 

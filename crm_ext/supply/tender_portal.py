@@ -16,7 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
-from crm_ext.supply import tender_log
+from crm_ext.supply import tender_auction, tender_log
 from crm_ext.supply.access import (
 	require_bidder,
 	require_login,
@@ -73,6 +73,7 @@ def tender_for_portal(name: str) -> frappe._dict:
 		name=tender.name,
 		title=tender.title,
 		mode=tender.mode,
+		auction_scope=tender.auction_scope if tender.mode == "Reverse Auction" else None,
 		status=tender.status,
 		opening_date=tender.opening_date,
 		deadline=tender.deadline,
@@ -223,6 +224,8 @@ def post_offer(name: str, total: float) -> dict:
 	Right: the bid's own supplier."""
 	total = number(total, "total")
 	bid = load_own_bid(name)
+	if tender_auction.is_per_line(frappe.get_doc("Tender", bid.tender)):
+		frappe.throw(_("This auction takes offers per line: lower the price of a line instead."))
 	current = flt(bid.total)
 	if current <= 0 or total <= 0:
 		frappe.throw(_("Enter the line prices and submit the bid first; then post lower totals."))
@@ -234,6 +237,27 @@ def post_offer(name: str, total: float) -> dict:
 	as_procedure(bid)
 	bid.save()
 	return {"name": bid.name, "total": bid.total, "status": bid.status}
+
+
+@frappe.whitelist(methods=["POST"])
+def post_line_offer(name: str, line: str, unit_price: float) -> dict:
+	"""Reverse auction per line: a new (lower) unit price on one line of the bid, accepted by the
+	line's rules (``crm_ext.supply.tender_auction.check_line_offers``) through the bid's locked,
+	logged submission. Right: the bid's own supplier."""
+	price = number(unit_price, "unit_price")
+	bid = load_own_bid(name)
+	if not tender_auction.is_per_line(frappe.get_doc("Tender", bid.tender)):
+		frappe.throw(_("Tender {0} is not an auction per line.").format(bid.tender))
+	row = next((r for r in bid.items if r.tender_item == line), None) if isinstance(line, str) else None
+	if row is None:
+		frappe.throw(_("Line: {0} is not a line of this bid.").format(line), title=_("Invalid Value"))
+	if flt(row.qty) <= 0:
+		row.qty = row.requested_qty  # a lot is offered for its requested quantity
+	row.unit_price = price
+	bid.status = "Submitted"
+	as_procedure(bid)
+	bid.save()
+	return {"name": bid.name, "line": line, "unit_price": row.unit_price, "status": bid.status}
 
 
 @frappe.whitelist(methods=["POST"])

@@ -17,12 +17,13 @@ from frappe.translate import print_language
 from frappe.utils import add_days, cint, flt, get_datetime, getdate, now_datetime, nowdate
 
 from crm_ext.logic import eligibility as eligibility_rules
-from crm_ext.logic.tender import bid_rules
+from crm_ext.logic.tender import bid_rules, line_auction
 from crm_ext.logic.tender.amounts import to_decimal
 from crm_ext.logic.tender.award import (
 	LineAward,
 	award_per_line,
 	award_whole_tender,
+	cell_award,
 	first_round_prices,
 	savings,
 )
@@ -545,24 +546,82 @@ def set_awards(tender, matrix, bids, quals) -> None:
 	rows = {row.name: row for row in tender.items}
 	tender.set("awards", [])
 	for line_id, award in line_awards(tender, matrix, quals).items():
-		if award is None:
-			continue
-		row = rows[line_id]
-		tender.append(
-			"awards",
-			{
-				"tender_item": line_id,
-				"item_code": award.alternative_item or row.item_code,
-				"description": award.alternative_description or row.description or row.item_name,
-				"supplier": award.supplier,
-				"bid": by_supplier[award.supplier].name,
-				"qty": flt(award.qty),
-				"requested_qty": flt(award.requested_qty),
-				"currency": award.currency,
-				"unit_price": flt(award.unit_price, 9),
-				"converted_unit_price": flt(award.converted_unit_price, 9),
-			},
+		if award is not None:
+			tender.append("awards", award_values(rows[line_id], award, by_supplier[award.supplier].name))
+
+
+def award_values(line, award: LineAward, bid: str) -> dict:
+	"""The award table's row of tender line ``line`` awarded as ``award`` (the supplier's bid ``bid``)."""
+	return {
+		"tender_item": line.name,
+		"item_code": award.alternative_item or line.item_code,
+		"description": award.alternative_description or line.description or line.item_name,
+		"supplier": award.supplier,
+		"bid": bid,
+		"qty": flt(award.qty),
+		"requested_qty": flt(award.requested_qty),
+		"currency": award.currency,
+		"unit_price": flt(award.unit_price, 9),
+		"converted_unit_price": flt(award.converted_unit_price, 9),
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def override_award(name: str, line: str, supplier: str, reason: str = "") -> dict:
+	"""Award line ``line`` of an evaluated tender to ``supplier`` at its offer instead of the
+	proposed supplier, for a mandatory ``reason`` (logged, printed on the Bid Comparison). Refused
+	for a supplier without a live offer on the line or not eligible for the line's category.
+	Right: an internal buyer with write on the tender, after the opening."""
+	tender = require_tender(name)
+	require_opened(tender)
+	tender_log.lock_tender(tender.name)
+	tender = frappe.get_doc("Tender", name)  # as the last award action committed it
+	require_status(tender, EVALUATED)
+	line_row = (
+		next((row for row in tender.items if row.name == line), None) if isinstance(line, str) else None
+	)
+	if line_row is None:
+		frappe.throw(_("Line: {0} is not a line of tender {1}.").format(line, name), title=_("Invalid Value"))
+	current = next((row for row in tender.awards if row.tender_item == line), None)
+	proposed = current.supplier if current else None
+	matrix, bids, _basis, _quals = comparison(tender, qualifications=False)
+	offered = [cell.supplier for cell in matrix.offered_cells(line)]
+	standings, _notes = tender_line_standings(tender, offered) if offered else ({line: {}}, [])
+	try:
+		text = line_auction.check_override(
+			reason, supplier, proposed, offered, [s for s in offered if s in standings[line]]
 		)
+	except TenderError as e:
+		throw(e, None, title=_("Award Not Changed"))
+	bid = next(b.name for b in bids if b.supplier == supplier)
+	values = award_values(line_row, cell_award(matrix, matrix.cell(line, supplier)), bid)
+	values.update(
+		proposed_supplier=(current.proposed_supplier or proposed) if current else None,
+		override_reason=text,
+		overridden_by=frappe.session.user,
+	)
+	if current:
+		current.update(values)
+	else:
+		tender.append("awards", values)
+	tender.awards.sort(key=lambda row: line_order(tender, row.tender_item))
+	for idx, row in enumerate(tender.awards, start=1):
+		row.idx = idx
+	as_procedure(tender)
+	tender.flags.ignore_links = True
+	tender.save()
+	tender_log.append(
+		name,
+		"Award Overridden",
+		{"line": line, "from": proposed or "", "to": supplier, "reason": text},
+		supplier=supplier,
+		bid=bid,
+	)
+	return {"line": line, "supplier": supplier, "proposed_supplier": values["proposed_supplier"]}
+
+
+def line_order(tender, line: str) -> int:
+	return next((row.idx for row in tender.items if row.name == line), 0)
 
 
 @frappe.whitelist()
@@ -729,6 +788,8 @@ def auction_first_round(tender, matrix, bids) -> dict:
 	An auction offer scales the bid's line prices; the first offer's prices are the current ones
 	times (first total / current total), both read from the log.
 	"""
+	if tender.auction_scope == "Per Line":
+		return line_auction_first_round(tender, matrix)
 	firsts: dict[str, float] = {}
 	for entry in tender_log.stored_entries(tender.name):
 		if entry["event"] in ("Bid Submitted", "Auction Offer") and isinstance(entry["payload"], dict):
@@ -741,6 +802,23 @@ def auction_first_round(tender, matrix, bids) -> dict:
 			if cell.offered:
 				price = cell.converted_unit_price * to_decimal(factor)
 				prices[line_id] = min(prices.get(line_id, price), price)
+	return prices
+
+
+def line_auction_first_round(tender, matrix) -> dict:
+	"""Per line auction: the lowest converted unit price per line among each supplier's first
+	offer on it (the current converted price scaled by first / current price, from the log)."""
+	firsts: dict[tuple[str, str], float] = {}
+	for entry in tender_log.stored_entries(tender.name):
+		if entry["event"] in ("Bid Submitted", "Line Offer") and isinstance(entry["payload"], dict):
+			for line_id, price in (entry["payload"].get("lines") or {}).items():
+				firsts.setdefault((entry["supplier"], line_id), flt(price))
+	prices: dict = {}
+	for line_id in matrix.line_ids:
+		for cell in matrix.offered_cells(line_id):
+			first = firsts.get((cell.supplier, line_id)) or float(cell.unit_price)
+			price = cell.converted_unit_price * to_decimal(first) / cell.unit_price
+			prices[line_id] = min(prices.get(line_id, price), price)
 	return prices
 
 

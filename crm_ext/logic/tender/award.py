@@ -165,6 +165,11 @@ def _line_award(matrix: ComparisonMatrix, cell: Cell, score: Decimal) -> LineAwa
 	)
 
 
+def cell_award(matrix: ComparisonMatrix, cell: Cell) -> LineAward:
+	"""The award of ``cell``'s line to its supplier at its offer (a buyer's override: no score)."""
+	return _line_award(matrix, cell, ZERO)
+
+
 def competing_cells(matrix: ComparisonMatrix, line_id: str, standings: Standings | None) -> list[Cell]:
 	"""The offered cells of a line that compete for it (see the module docstring), in bid order."""
 	offered = matrix.offered_cells(line_id)

@@ -1,7 +1,7 @@
 """What the tender log says a bid's status is.
 
 Every change of a bid's status goes through the tender procedure, which logs it: a submission,
-revision or auction offer makes it Submitted, a withdrawal Withdrawn, and the award (one
+revision or auction offer (of the whole bid or of a line) makes it Submitted, a withdrawal Withdrawn, and the award (one
 tender-level entry naming the winning suppliers) makes each bid still in the race Awarded or Not
 Awarded. A bid the log never mentions is still the supplier's Saved draft. A stored status that
 differs from :func:`logged_status` was changed behind the procedure's back.
@@ -16,7 +16,7 @@ SAVED, SUBMITTED, WITHDRAWN, AWARDED, NOT_AWARDED = (
 	"Awarded",
 	"Not Awarded",
 )
-SUBMISSIONS = frozenset({"Bid Submitted", "Bid Revised", "Auction Offer"})
+SUBMISSIONS = frozenset({"Bid Submitted", "Bid Revised", "Auction Offer", "Line Offer"})
 WITHDRAWAL = "Bid Withdrawn"
 AWARD = "Awarded"
 

@@ -35,6 +35,7 @@ def get_context(context):
 	context.bid = bid
 	context.editable = running and (not bid or bid.status in EDITABLE_BIDS)
 	context.auction = tender.mode == "Reverse Auction"
+	context.per_line = context.auction and tender.auction_scope == "Per Line"
 	context.attachments = tender_attachments(name)
 	context.show_sidebar = True
 	context.title = tender.title

@@ -47,6 +47,21 @@ frappe.ui.form.on("Tender", {
 					() => call("award", {}, __("Awarded"))
 				)
 			);
+			frm.add_custom_button(__("Override Award of a Line"), () => {
+				const lines = frm.doc.items.map((row) => ({
+					value: row.name,
+					label: `${row.idx}: ${row.item_code || row.description || ""}`,
+				}));
+				frappe.prompt(
+					[
+						{ fieldname: "line", fieldtype: "Select", label: __("Line", null, "Tender"), options: lines, reqd: 1 },
+						{ fieldname: "supplier", fieldtype: "Link", options: "Supplier", label: __("Supplier"), reqd: 1 },
+						{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+					],
+					(v) => call("override_award", v, __("Award changed")),
+					__("Override Award of a Line")
+				);
+			});
 		}
 		if (!["Awarded", "Cancelled"].includes(status)) {
 			frm.add_custom_button(__("Cancel Tender"), () => call("cancel"), __("Actions"));

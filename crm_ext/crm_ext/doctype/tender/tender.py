@@ -16,6 +16,7 @@ from crm_ext.utils.documents import AppDocument
 FROZEN_FIELDS = (
 	"company",
 	"mode",
+	"auction_scope",
 	"opening_date",
 	"deadline",
 	"incoterm",
@@ -33,7 +34,7 @@ FROZEN_FIELDS = (
 )
 FROZEN_TABLES = {
 	# the item group decides who may bid on an open tender and who may be awarded the line
-	"items": ("item_code", "description", "item_group", "qty", "uom", "required_by", "award_as"),
+	"items": ("item_code", "description", "item_group", "qty", "uom", "required_by", "award_as", "min_step"),
 	"currencies": ("currency",),
 	"other_incoterms": ("incoterm", "freight_percent", "insurance_percent"),
 	"questions": ("question", "mandatory"),
@@ -88,6 +89,7 @@ class Tender(AppDocument):
 		allow_alternatives: DF.Check
 		allow_excess_qty: DF.Check
 		annual_interest_percent: DF.Percent
+		auction_scope: DF.Literal["Total", "Per Line"]
 		award_method: DF.Literal["Per Line", "Whole Tender"]
 		awards: DF.Table[TenderAwardLine]
 		company: DF.Link
@@ -228,10 +230,19 @@ class Tender(AppDocument):
 				),
 				title=_("Auction Currency"),
 			)
+		kind = "percent" if self.min_step_kind == "Percent" else "amount"
 		try:
-			MinStep(flt(self.min_step), "percent" if self.min_step_kind == "Percent" else "amount")
+			MinStep(flt(self.min_step), kind)
 		except TenderError as e:
 			throw(e, self)
+		for row in self.items:
+			try:
+				MinStep(flt(row.min_step), kind)
+			except TenderError as e:
+				frappe.throw(
+					_("Items row {0}: {1}").format(row.idx, _(e.template).format(*e.format_args)),
+					title=_("Invalid Value"),
+				)
 
 	def check_agreement(self):
 		"""Lines awarded as framework agreements need the agreement's validity (checked against

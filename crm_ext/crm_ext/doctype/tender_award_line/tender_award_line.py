@@ -19,9 +19,12 @@ class TenderAwardLine(AppRow):
 		currency: DF.Link | None
 		description: DF.SmallText | None
 		item_code: DF.Link | None
+		override_reason: DF.SmallText | None
+		overridden_by: DF.Link | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
+		proposed_supplier: DF.Link | None
 		purchase_order: DF.Link | None
 		qty: DF.Float
 		requested_qty: DF.Float

@@ -78,7 +78,9 @@ class TenderBid(AppDocument):
 	def on_update(self):
 		if self.flags.log_event:
 			payload = {"digest": self.bid_digest, "revision": self.revision}
-			if self.tender_doc.mode == tenders.AUCTION:
+			if self.flags.line_offers is not None:
+				payload["lines"] = self.flags.line_offers
+			elif self.tender_doc.mode == tenders.AUCTION:
 				payload["total"] = format(flt(self.total, 9), "f")
 			tender_log.append(
 				self.tender, self.flags.log_event, payload, supplier=self.supplier, bid=self.name
@@ -183,7 +185,8 @@ class TenderBid(AppDocument):
 			throw(e, self, title=_("Bid Not Accepted"))
 
 	def check_submission(self):
-		"""A (re-)submission: every rule; in an auction, the offer rules too; then log it."""
+		"""A (re-)submission: every rule; in an auction, the offer rules too (of the whole bid, or
+		of each line whose price changed in an auction per line); then log it."""
 		digest = tender_log.bid_digest(self)
 		if digest == self.bid_digest and not self.flags.server_action:
 			return
@@ -194,7 +197,10 @@ class TenderBid(AppDocument):
 		except TenderError as e:
 			throw(e, self, title=_("Bid Not Accepted"))
 		first = not self.revision
-		if self.tender_doc.mode == tenders.AUCTION:
+		if tender_auction.is_per_line(self.tender_doc):
+			self.flags.line_offers = tender_auction.check_line_offers(self.tender_doc, self, now)
+			self.flags.log_event = "Bid Submitted" if first else tender_auction.LINE_OFFER
+		elif self.tender_doc.mode == tenders.AUCTION:
 			tender_auction.check_offer(self.tender_doc, self, now)
 			self.flags.log_event = "Bid Submitted" if first else "Auction Offer"
 		else:

@@ -19,6 +19,7 @@ class TenderItem(AppRow):
 		item_code: DF.Link | None
 		item_group: DF.Link | None
 		item_name: DF.Data | None
+		min_step: DF.Float
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data

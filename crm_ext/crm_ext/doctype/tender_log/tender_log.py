@@ -25,6 +25,8 @@ class TenderLog(AppDocument):
 			"Deadline Extended",
 			"Auction Offer",
 			"Auction Extended",
+			"Line Offer",
+			"Award Overridden",
 			"Opened",
 			"Evaluated",
 			"Awarded",
