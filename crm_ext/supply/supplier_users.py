@@ -23,6 +23,7 @@ import json
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Max
 from frappe.sessions import clear_sessions
 from frappe.utils import cint, now_datetime, validate_email_address
 
@@ -102,18 +103,42 @@ def log(supplier: str, action: str, user: str | None, details: str = "") -> None
 	as_procedure(entry).insert(ignore_permissions=True)
 
 
-def lock_supplier(supplier: str):
-	"""The supplier's row lock: one administration change of a supplier at a time. Returns it."""
-	frappe.db.sql("select name from `tabSupplier` where name = %s for update", supplier)
-	return frappe.get_doc("Supplier", supplier)
+def lock_supplier(supplier: str) -> frappe._dict:
+	"""The supplier's row lock (one administration change of a supplier at a time) and its
+	administration fields as last committed (a locking read, not the request's older snapshot)."""
+	return frappe.db.get_value(
+		"Supplier", supplier, [MASTER, INVITATIONS, NOTICES], as_dict=True, for_update=True
+	)
 
 
-def save_supplier(doc) -> None:
-	"""Save the supplier as the procedure (its administration fields taken as set), without the
-	messages ERPNext shows about roles to the one who saves."""
-	shown = len(frappe.local.message_log)
-	as_procedure(doc).save(ignore_permissions=True)
-	del frappe.local.message_log[shown:]
+def update_supplier(supplier: str, values: dict) -> None:
+	"""Write the administration fields without saving the whole Supplier (its child rows as this
+	request read them could be older than the lock); ``modified`` moves, so a form opened before
+	is refused on save instead of writing back an older list of portal users."""
+	frappe.db.set_value("Supplier", supplier, values)
+
+
+def add_portal_user(supplier: str, user: str) -> None:
+	"""A row of the supplier's Portal Users (ERPNext's portal access), appended under the lock."""
+	table = frappe.qb.DocType("Portal User")
+	last = (
+		frappe.qb.from_(table)
+		.select(Max(table.idx))
+		.where((table.parent == supplier) & (table.parenttype == "Supplier"))
+		.for_update()
+		.run()
+	)
+	row = frappe.get_doc(
+		{
+			"doctype": "Portal User",
+			"parent": supplier,
+			"parenttype": "Supplier",
+			"parentfield": "portal_users",
+			"idx": (last[0][0] or 0) + 1,
+			"user": user,
+		}
+	)
+	row.db_insert()
 
 
 # --- the master user's page (/supplier-users) ----------------------------------------------------
@@ -158,7 +183,7 @@ def invite_colleague(email: str, full_name: str) -> dict:
 	supplier = require_master()
 	email = clean_email(email)
 	first, last = clean_name(full_name)
-	doc = lock_supplier(supplier)
+	lock_supplier(supplier)
 	if email in users_of_supplier(supplier):
 		frappe.throw(_("{0} is already one of your colleagues.").format(email), frappe.DuplicateEntryError)
 	if frappe.db.exists("User", email):
@@ -176,6 +201,7 @@ def invite_colleague(email: str, full_name: str) -> dict:
 			"roles": [{"role": SUPPLIER_ROLE}],
 		}
 	)
+	user.flags.delay_emails = True  # queued (Email Queue), never sent inside the request
 	shown = len(frappe.local.message_log)
 	try:
 		user.insert(ignore_permissions=True)
@@ -190,8 +216,8 @@ def invite_colleague(email: str, full_name: str) -> dict:
 		frappe.db.set_value("Contact", contact, "user", user.name)
 	else:
 		make_contact(supplier, full_name=f"{first} {last}".strip(), email=email, user=user.name)
-	doc.append("portal_users", {"user": user.name})
-	save_supplier(doc)
+	add_portal_user(supplier, user.name)
+	update_supplier(supplier, {})
 	log(supplier, INVITED, user.name, _("Invited as {0}.").format(user.full_name or email))
 	return {"user": user.name, "welcome_email": welcome}
 
@@ -252,27 +278,39 @@ def set_colleague_enabled(user: str, enabled: int) -> dict:
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
-	doc = lock_supplier(supplier)
+	stored = lock_supplier(supplier)
 	account = frappe.get_doc("User", user)
 	if cint(account.enabled) == enabled:
 		return colleagues(supplier)
+	follow_notifications(user, enabled)
 	account.enabled = enabled
 	account.save(ignore_permissions=True)
 	if not enabled:
-		drop_recipient(doc, user)
+		drop_recipient(supplier, stored, user)
 	log(supplier, ENABLED if enabled else DISABLED, user)
 	if not enabled:
 		clear_sessions(user, force=True)
 	return colleagues(supplier)
 
 
-def drop_recipient(doc, user: str) -> None:
-	lists = {field: rules.parse_users(doc.get(field)) for field in (INVITATIONS, NOTICES)}
-	if not any(user in users for users in lists.values()):
+def follow_notifications(user: str, enabled: int) -> None:
+	"""The user's Notification Settings follow its account (as Frappe's User does on save, but with
+	the procedure's right: the master user may not save another user's settings itself)."""
+	if not frappe.db.exists("Notification Settings", user):
 		return
-	for field, users in lists.items():
-		doc.set(field, rules.format_users(u for u in users if u != user))
-	save_supplier(doc)
+	settings = frappe.get_doc("Notification Settings", user)
+	if cint(settings.enabled) != enabled:
+		settings.enabled = enabled
+		settings.save(ignore_permissions=True)
+
+
+def drop_recipient(supplier: str, stored: frappe._dict, user: str) -> None:
+	lists = {field: rules.parse_users(stored.get(field)) for field in (INVITATIONS, NOTICES)}
+	if any(user in users for users in lists.values()):
+		update_supplier(
+			supplier,
+			{field: rules.format_users(u for u in users if u != user) for field, users in lists.items()},
+		)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -291,11 +329,10 @@ def set_recipients(tender_emails: list | str, qualification_notices: list | str)
 			if not is_enabled(user):
 				bad_input(label, _("{0} is disabled.").format(user))
 		chosen[field] = rules.format_users(users)
-	doc = lock_supplier(supplier)
-	if all((doc.get(field) or "") == text for field, text in chosen.items()):
+	stored = lock_supplier(supplier)
+	if all((stored.get(field) or "") == text for field, text in chosen.items()):
 		return colleagues(supplier)
-	doc.update(chosen)
-	save_supplier(doc)
+	update_supplier(supplier, chosen)
 	details = "\n".join(
 		f"{label}: {', '.join(rules.parse_users(chosen[field])) or _('default')}"
 		for field, label in ((INVITATIONS, _("Tender E-mails")), (NOTICES, _("Qualification Notices")))
@@ -330,10 +367,8 @@ def set_master_user(supplier: str, user: str) -> str:
 	elsewhere = [s for s in suppliers_of_user(user) if s != supplier and master_user_of(s) == user]
 	if elsewhere:
 		bad_input(_("Master User"), _("{0} is already the master user of {1}.").format(user, elsewhere[0]))
-	doc = lock_supplier(supplier)
-	if doc.get(MASTER) == user:
+	if lock_supplier(supplier).get(MASTER) == user:
 		return user
-	doc.set(MASTER, user)
-	doc.flags.crm_master_reason = _("Marked by the buyer.")
-	save_supplier(doc)
+	update_supplier(supplier, {MASTER: user})
+	log(supplier, MASTER_SET, user, _("Marked by the buyer."))
 	return user
