@@ -208,18 +208,31 @@ def invite_colleague(email: str, full_name: str) -> dict:
 	except frappe.DuplicateEntryError:  # another supplier's invitation of the address, at once
 		refuse_existing(email)
 	del frappe.local.message_log[shown:]
-	contact = frappe.db.get_value(
-		"Contact",
-		{"email_id": email, "user": ("is", "not set"), "name": ("in", supplier_contacts(supplier) or [""])},
-	)
-	if contact:
-		frappe.db.set_value("Contact", contact, "user", user.name)
-	else:
-		make_contact(supplier, full_name=f"{first} {last}".strip(), email=email, user=user.name)
+	link_contact(supplier, user.name, f"{first} {last}".strip())
 	add_portal_user(supplier, user.name)
 	update_supplier(supplier, {})
 	log(supplier, INVITED, user.name, _("Invited as {0}.").format(user.full_name or email))
 	return {"user": user.name, "welcome_email": welcome}
+
+
+def link_contact(supplier: str, user: str, full_name: str) -> None:
+	"""The colleague's Contact, linked to the supplier: the supplier's contact with that e-mail and
+	no user yet, else the user's own (Frappe makes one for a new user, at once in tests), else a
+	new one."""
+	contact = frappe.db.get_value(
+		"Contact",
+		{"email_id": user, "user": ("is", "not set"), "name": ("in", supplier_contacts(supplier) or [""])},
+	)
+	if contact:
+		frappe.db.set_value("Contact", contact, "user", user)
+		return
+	contact = frappe.db.get_value("Contact", {"user": user})
+	if not contact:
+		make_contact(supplier, full_name=full_name, email=user, user=user)
+		return
+	doc = frappe.get_doc("Contact", contact)
+	doc.append("links", {"link_doctype": "Supplier", "link_name": supplier})
+	doc.save(ignore_permissions=True)
 
 
 def refuse_existing(email: str) -> None:
