@@ -330,6 +330,25 @@ class TestSupplierUsersHTTP(SupplyHTTPCase):
 		)
 		self.assertStatus(bad, 417)
 
+	# --- the portal page ----------------------------------------------------------------------------
+
+	def test_the_page_is_the_masters_in_the_suppliers_language(self):
+		frappe.db.set_value("User", self.user["supplier_a"], "language", "ru")
+		frappe.db.commit()
+		try:
+			page = self.call("supplier_a", "GET", "/supplier-users")
+			self.assertStatus(page, 200)
+			self.assertIn(COLLEAGUE, page.text)
+			self.assertIn("Пригласить коллегу", page.text)
+			self.assertIn("invite-email", page.text)
+		finally:
+			frappe.db.set_value("User", self.user["supplier_a"], "language", None)
+			frappe.db.commit()
+		page = self.call("colleague", "GET", "/supplier-users")
+		self.assertStatus(page, 200)
+		self.assertNotIn("invite-email", page.text)
+		self.assertIn("managed by its master user", page.text)
+
 	# --- the buyer ---------------------------------------------------------------------------------
 
 	def test_a_buyer_marks_the_master_user_and_reads_the_log(self):
