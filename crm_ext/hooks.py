@@ -67,6 +67,8 @@ jinja = {
 # --------
 # query arguments of every API call must be plain and stay on their doctype (crm_ext.doors)
 before_request = ["crm_ext.doors.guard.before_request"]
+# a disabled account is never authenticated, whatever it sends (an API key, a token)
+auth_hooks = ["crm_ext.doors.accounts.refuse_disabled_user"]
 # a campaign link to the contact form keeps its utm_* through Frappe's redirect to the form
 after_request = ["crm_ext.sales.campaign_links.keep_campaign_on_redirect"]
 
@@ -120,6 +122,11 @@ doc_events = {
 	"Communication": {
 		"validate": "crm_ext.doors.attached.communication_validate",
 		"after_insert": "crm_ext.sales.first_contact.on_communication",
+	},
+	# the supplier's portal administration is server-owned; its first portal user is its master user
+	"Supplier": {
+		"before_validate": "crm_ext.supply.supplier_users.keep_portal_admin",
+		"on_update": "crm_ext.supply.supplier_users.log_master_change",
 	},
 	"Request for Quotation": {
 		"validate": "crm_ext.supply.eligibility.check_transaction",
@@ -315,6 +322,7 @@ portal_menu_items = [
 		"role": "Supplier",
 	},
 	{"title": "My Tenders", "route": "/tenders", "reference_doctype": "Tender Bid", "role": "Supplier"},
+	{"title": "My Company's Users", "route": "/supplier-users", "role": "Supplier"},
 ]
 
 website_route_rules = [

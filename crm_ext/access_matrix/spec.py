@@ -61,6 +61,10 @@ RECORDS = {
 	"interaction_summary_a": "Interaction Summary",
 	"plan_a": "Sales Plan",
 	"plan_b": "Sales Plan",
+	# ERPNext's Supplier carries the server-owned portal administration (master user, recipients);
+	# its log is procurement's to read, nobody's to write
+	"supplier_a": "Supplier",
+	"user_log_a": "Supplier User Log",
 }
 
 # child row key -> (doctype, parent record key)
@@ -138,6 +142,8 @@ READERS = {
 	# a rep's sales plan: the rep and whoever sees every card
 	"plan_a": SALES_SEE_ALL | {"sales_a"},
 	"plan_b": SALES_SEE_ALL | {"sales_b"},
+	"supplier_a": BUYERS | {"accounts_user"},
+	"user_log_a": BUYERS,
 }
 
 # record key -> {persona: status of a plain change}; everyone else: 403
@@ -162,6 +168,7 @@ WRITERS = {
 	# its supplier may not change it after the deadline: a business refusal, not a 403
 	"bid_opened_a": {"supplier_a": 417},
 	"bid_opened_b": {"supplier_b": 417},
+	"supplier_a": {"purchase_manager": 200},
 }
 
 # doctype -> a plain field change (PUT body)
@@ -184,6 +191,8 @@ PLAIN_CHANGE = {
 	"Sales Stage Stay": {"number": 99},
 	"Interaction Summary": {"number": 99},
 	"Sales Plan": {"plan_amount": 1234},
+	"Supplier": {"website": "https://am.example.com"},
+	"Supplier User Log": {"details": "AM checked"},
 }
 
 # doctype -> personas whose create passes the permission check (others: 403)
@@ -205,6 +214,8 @@ CREATORS = {
 	"Sales Stage Stay": NOBODY,
 	"Interaction Summary": NOBODY,
 	"Sales Plan": frozenset({"sales_manager"}),
+	"Supplier": NOBODY,  # ERPNext: the Purchase Master Manager (none of the personas)
+	"Supplier User Log": NOBODY,
 }
 
 # record key -> personas whose delete passes the permission check (others: 403, nothing deleted)
@@ -345,6 +356,23 @@ METHODS = {
 		{"name": "@qualification_a", "row": "no-such-row", "filename": "a.txt", "filedata": PDF},
 	),
 	"crm_ext.supply.portal.submit_questionnaire": Call("POST", SUPPLIER_A, {"name": "@qualification_a"}),
+	# --- supply: the supplier's master user (each persona is its supplier's first portal user)
+	"crm_ext.supply.supplier_users.get_colleagues": Call("GET", EVERY_SUPPLIER, {}),
+	"crm_ext.supply.supplier_users.invite_colleague": Call(
+		"POST", EVERY_SUPPLIER, {"email": "not-an-address", "full_name": "_AM"}, status=417
+	),
+	# its own account: the master passes the right and is refused (it would lock its company out);
+	# the master of B is refused the right (not its colleague)
+	"crm_ext.supply.supplier_users.set_colleague_enabled": Call(
+		"POST", SUPPLIER_A, {"user": "@supplier_a_user", "enabled": 0}, status=417
+	),
+	"crm_ext.supply.supplier_users.set_recipients": Call(
+		"POST", EVERY_SUPPLIER, {"tender_emails": [], "qualification_notices": []}
+	),
+	# a buyer who may change the Supplier; the persona is already its master: nothing changes
+	"crm_ext.supply.supplier_users.set_master_user": Call(
+		"POST", {"purchase_manager"}, {"supplier": "@supplier_name_a", "user": "@supplier_a_user"}
+	),
 	# --- supply: tenders
 	"crm_ext.supply.tender_auction.get_auction_status": Call(
 		"GET", BUYERS | EVERY_SUPPLIER, {"tender": "@tender_sealed"}

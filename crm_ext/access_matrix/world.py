@@ -11,6 +11,7 @@ import frappe
 from frappe.utils import add_to_date, now_datetime, nowdate
 
 from crm_ext.access_matrix.spec import PERSONAS, RECORDS, ROWS
+from crm_ext.supply.supplier_users import MASTER_SET, log
 
 COMPANY = "Wind Power LLC"
 PIPELINE = "_AM Pipeline"
@@ -19,6 +20,7 @@ ITEMS = ("_AM Bolt", "_AM Gear")
 SUPPLIERS = {"supplier_a": "_AM Supplier A", "supplier_b": "_AM Supplier B"}
 CUSTOMER = "_AM Customer"
 TEMPLATE = "_AM Template"
+FIXTURE_LOG = "_AM fixture"
 
 
 def email_of(persona: str) -> str:
@@ -267,6 +269,28 @@ def make_suppliers(world: World) -> None:
 		if world.users[persona] not in [row.user for row in supplier.get("portal_users")]:
 			supplier.append("portal_users", {"user": world.users[persona]})
 			supplier.save()
+		# the persona is its supplier's master user, nobody chosen for its e-mails
+		frappe.db.set_value(
+			"Supplier",
+			name,
+			{
+				"crm_master_user": world.users[persona],
+				"crm_invitation_recipients": "",
+				"crm_notice_recipients": "",
+			},
+		)
+	world.records["supplier_a"] = ("Supplier", SUPPLIERS["supplier_a"])
+	world.extra["supplier_a_user"] = world.users["supplier_a"]
+	log(SUPPLIERS["supplier_a"], MASTER_SET, world.users["supplier_a"], FIXTURE_LOG)
+	world.records["user_log_a"] = (
+		"Supplier User Log",
+		frappe.get_all(
+			"Supplier User Log",
+			filters={"supplier": SUPPLIERS["supplier_a"], "details": FIXTURE_LOG},
+			pluck="name",
+			limit=1,
+		)[0],
+	)
 
 
 def make_template() -> str:
@@ -564,4 +588,5 @@ def remove() -> None:
 		frappe.delete_doc("Interaction", name, force=True, ignore_permissions=True)  # with its summary
 	frappe.db.delete("Sales Stage Stay", {"pipeline": PIPELINE})
 	frappe.db.delete("File", {"file_name": ("like", "am-%")})
+	frappe.db.delete("Supplier User Log", {"supplier": ("in", list(SUPPLIERS.values()))})
 	frappe.db.commit()

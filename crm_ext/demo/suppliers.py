@@ -14,14 +14,17 @@ from dataclasses import dataclass
 import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, nowdate
+from frappe.utils.password import update_password
 
 from crm_ext.demo.base import LOGISTICS, RAW_MATERIALS, acting_as, time_passes
 from crm_ext.demo.people import BUYER, PROCUREMENT_MANAGER, ensure_user
 from crm_ext.logic import qualification_review as review
-from crm_ext.supply import portal
+from crm_ext.supply import portal, supplier_users
 from crm_ext.supply.expiry import expire_qualifications
 
 METAL = "Metal Supplier Questionnaire"
+# invited by the first supplier's master user
+COLLEAGUE = ("nordic.steel.sales@example.com", "Mikkel Hansen")
 LOGISTICS_TEMPLATE = "Logistics Provider Questionnaire"
 DRAFT, SUBMITTED, UNDER_REVIEW = "Draft", "Submitted", "Under Review"
 QUALIFIED, REJECTED, EXPIRED = "Qualified", "Rejected", "Expired"
@@ -161,6 +164,17 @@ def ensure_supplier(plan: SupplierPlan, password: str) -> str:
 		"Supplier", supplier.name, {"supplier_primary_contact": contact.name, "email_id": plan.user}
 	)
 	return supplier.name
+
+
+def invite_colleague(password: str) -> str:
+	"""The first supplier's master user (its first portal user) invites a colleague on the portal
+	(``crm_ext.supply.supplier_users``): a second portal user of the same supplier, logged."""
+	email, full_name = COLLEAGUE
+	if not frappe.db.exists("User", email):
+		with acting_as(SUPPLIERS[0].user):
+			supplier_users.invite_colleague(email, full_name)
+	update_password(email, password)
+	return email
 
 
 def existing_qualification(supplier: str, template: str) -> str | None:

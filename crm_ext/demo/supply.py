@@ -10,10 +10,12 @@ from crm_ext.demo import tenders
 from crm_ext.demo.base import acting_as, days_ago
 from crm_ext.demo.people import BUYER
 from crm_ext.demo.suppliers import (
+	COLLEAGUE,
 	REGISTRANT,
 	SUPPLIERS,
 	ensure_supplier,
 	ensure_templates,
+	invite_colleague,
 	qualify,
 	register_newcomer,
 )
@@ -22,6 +24,7 @@ from crm_ext.sales.interactions import log_interaction
 PORTAL_LOGINS = (
 	("Supplier portal", SUPPLIERS[0].user, "its bids, its rank in the auction, its qualification"),
 	("New supplier", REGISTRANT[0], "a registration waiting for review"),
+	("Supplier colleague", COLLEAGUE[0], "invited by the supplier's master user (My Company's Users)"),
 )
 
 
@@ -30,6 +33,7 @@ def make(password: str, checkpoint: Callable[[], None]) -> dict:
 	users = {plan.name: plan.user for plan in SUPPLIERS}
 	for plan in SUPPLIERS:
 		ensure_supplier(plan, password)
+	invite_colleague(password)
 	checkpoint()
 	qualified = [name for plan in SUPPLIERS if (name := qualify(plan))]
 	registration = register_newcomer(password)

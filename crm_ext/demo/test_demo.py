@@ -11,9 +11,10 @@ from frappe.utils.password import check_password
 from crm_ext.demo import DEMO_PASSWORD, make_demo_data
 from crm_ext.demo.people import ACCOUNTANT, BUYER, HEAD_OF_SALES, LOGINS, PROCUREMENT_MANAGER, REPS
 from crm_ext.demo.plan import PAYMENT_STATES, SCRIPT
-from crm_ext.demo.suppliers import REGISTRANT, SUPPLIERS
+from crm_ext.demo.suppliers import COLLEAGUE, REGISTRANT, SUPPLIERS
 from crm_ext.demo.tenders import AUCTION, AWARDED, LOTS, SEALED
 from crm_ext.supply import tender_log
+from crm_ext.supply.access import suppliers_of_user
 from crm_ext.testing import IntegrationTestCase
 
 SEED = 42
@@ -186,6 +187,11 @@ class TestDemo(IntegrationTestCase):
 			)
 			self.assertIn(supplier.user, users)
 			self.assertIn("Supplier", frappe.get_roles(supplier.user))
+		# the first supplier's master user invited a colleague (a portal user of the same supplier)
+		first = SUPPLIERS[0]
+		self.assertEqual(frappe.db.get_value("Supplier", first.name, "crm_master_user"), first.user)
+		self.assertEqual(suppliers_of_user(COLLEAGUE[0]), [first.name])
+		self.assertTrue(frappe.db.exists("Supplier User Log", {"supplier": first.name, "user": COLLEAGUE[0]}))
 
 		sealed = frappe.get_doc("Tender", {"title": SEALED})
 		self.assertEqual((sealed.status, sealed.mode), ("Published", "Sealed Bid"))

@@ -260,6 +260,44 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"description": "What the campaign cost, in company currency (KPIs report: acquisition cost per customer won).",
 		},
 	],
+	# The supplier's own portal administration (crm_ext.supply.supplier_users): set by the procedure
+	# only (server-owned, crm_ext.supply.access.SERVER_FIELDS), shown to buyers beside the portal users.
+	"Supplier": [
+		{
+			"fieldname": "crm_portal_admin_section",
+			"fieldtype": "Section Break",
+			"label": "Portal Administration",
+			"insert_after": "portal_users",
+		},
+		{
+			"fieldname": "crm_master_user",
+			"fieldtype": "Link",
+			"label": "Master User",
+			"options": "User",
+			"insert_after": "crm_portal_admin_section",
+			"read_only": 1,
+			"no_copy": 1,
+			"description": "The supplier's portal administrator: invites and disables colleagues and chooses who receives notices. The first portal user, or the one a buyer marks (Portal Administration > Set Master User).",
+		},
+		{
+			"fieldname": "crm_invitation_recipients",
+			"fieldtype": "Small Text",
+			"label": "Receive Tender E-mails",
+			"insert_after": "crm_master_user",
+			"read_only": 1,
+			"no_copy": 1,
+			"description": "Chosen by the master user, one per line. Empty: every enabled portal user and the supplier's e-mail.",
+		},
+		{
+			"fieldname": "crm_notice_recipients",
+			"fieldtype": "Small Text",
+			"label": "Receive Qualification Notices",
+			"insert_after": "crm_invitation_recipients",
+			"read_only": 1,
+			"no_copy": 1,
+			"description": "Chosen by the master user, one per line. Empty: the qualification's contact e-mail.",
+		},
+	],
 	# Set by the Customer Segments report's "Tag Customers" action (crm_ext.analytics.segments).
 	"Customer": [
 		{

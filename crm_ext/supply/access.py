@@ -69,7 +69,11 @@ SERVER_FIELDS = {
 		"submitted_by",
 		"reviewed_by",
 		"approved_by",
+		"notice_emails",
 	),
+	# the supplier's portal administration (crm_ext.supply.supplier_users): its procedures only
+	"Supplier": ("crm_master_user", "crm_invitation_recipients", "crm_notice_recipients"),
+	"Supplier User Log": ("supplier", "action", "user", "changed_by", "changed_on", "details"),
 	# appended by the tender procedure only, never changed
 	"Tender Log": (
 		"tender",
@@ -150,6 +154,33 @@ def suppliers_of_user(user: str | None = None) -> list[str]:
 		else []
 	)
 	return sorted(set(portal) | set(linked))
+
+
+def users_of_supplier(supplier: str) -> list[str]:
+	"""The users acting for ``supplier`` (the inverse of :func:`suppliers_of_user`), enabled or not."""
+	portal = frappe.get_all(
+		"Portal User",
+		filters={"parenttype": "Supplier", "parent": supplier},
+		pluck="user",
+		ignore_permissions=True,
+	)
+	contacts = frappe.get_all(
+		"Dynamic Link",
+		filters={"parenttype": "Contact", "link_doctype": "Supplier", "link_name": supplier},
+		pluck="parent",
+		ignore_permissions=True,
+	)
+	linked = (
+		frappe.get_all(
+			"Contact",
+			filters={"name": ("in", contacts), "user": ("is", "set")},
+			pluck="user",
+			ignore_permissions=True,
+		)
+		if contacts
+		else []
+	)
+	return sorted({u for u in (*portal, *linked) if u})
 
 
 def stored(doc, fields: tuple[str, ...]) -> frappe._dict | None:
@@ -442,3 +473,38 @@ def require_qualification_party(name: str, write: bool = False) -> frappe._dict:
 	if write and (values.status != "Draft" or values.docstatus != 0):
 		forbid(_("Qualification {0} is {1}: it can no longer be changed.").format(name, _(values.status)))
 	return values
+
+
+# --- the supplier's portal administration (crm_ext.supply.supplier_users) ---------------------------
+
+
+def master_user_of(supplier: str) -> str | None:
+	return frappe.db.get_value("Supplier", supplier, "crm_master_user")
+
+
+def require_master() -> str:
+	"""Right: the master user of one of its suppliers (enabled, still acting for it). Returns that
+	supplier (a user is the master of one supplier at most: the procedures keep it so)."""
+	require_login()
+	user = frappe.session.user
+	mastered = [s for s in suppliers_of_user(user) if master_user_of(s) == user]
+	if not mastered:
+		forbid(_("Only your company's master user manages its portal users."))
+	return mastered[0]
+
+
+def require_colleague(supplier: str, user: str) -> str:
+	"""Right: ``user`` acts for the master's own ``supplier`` (never another supplier's user)."""
+	if not isinstance(user, str) or user not in users_of_supplier(supplier):
+		forbid(_("{0} is not a portal user of {1}.").format(user, supplier))
+	return user
+
+
+def require_supplier_admin(supplier: str) -> str:
+	"""Right: procurement with write on the Supplier (Purchase Manager, System Manager). Returns it."""
+	require_internal()
+	if not isinstance(supplier, str) or not frappe.db.exists("Supplier", supplier):
+		frappe.throw(_("Supplier {0} does not exist.").format(supplier), frappe.DoesNotExistError)
+	if not frappe.has_permission("Supplier", "write", supplier):
+		forbid(_("Only a buyer who may change the Supplier (Purchase Manager) may do this."))
+	return supplier

@@ -15,6 +15,8 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, get_datetime, now_datetime
 
+from crm_ext.supply.recipients import tender_emails
+
 INVITATION, DEADLINE_EXTENDED, RESULT = "Invitation", "Deadline Extended", "Result"
 QUEUED, NO_ACCOUNT, NO_ADDRESS, TOO_LATE = (
 	"Queued",
@@ -54,13 +56,9 @@ def supplier_language(supplier: str) -> str:
 
 
 def supplier_emails(supplier: str) -> list[str]:
-	"""The supplier's portal users and its e-mail address."""
-	users = frappe.get_all(
-		"Portal User", filters={"parenttype": "Supplier", "parent": supplier}, pluck="user"
-	)
-	emails = [frappe.db.get_value("User", user, "email") for user in users]
-	emails.append(frappe.db.get_value("Supplier", supplier, "email_id"))
-	return sorted({e for e in emails if e})
+	"""The users the supplier's master user chose for tender e-mails, else its enabled portal users
+	and its e-mail address (``crm_ext.supply.supplier_users``)."""
+	return tender_emails(supplier)
 
 
 def notify(tender, supplier: str, kind: str, subject: str, message: str):

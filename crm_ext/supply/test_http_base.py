@@ -184,6 +184,7 @@ class SupplyHTTPCase(IntegrationTestCase):
 				frappe.db.delete(table, {"parent": name})
 			frappe.db.delete("Tender", {"name": name})
 		cls.remove_qualifications()
+		frappe.db.delete("Supplier User Log", {"supplier": ("like", f"{PREFIX} %")})
 		for supplier in frappe.get_all(
 			"Supplier", filters={"supplier_name": ("like", f"{PREFIX} Newco%")}, pluck="name"
 		):

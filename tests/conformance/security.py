@@ -7,7 +7,8 @@
   ``TRANSITION_FIELDS[doctype]``, a workflow state the controller checks), a ``read_only`` table as
   ``SERVER_TABLES[doctype][table] = ALL``, a ``read_only`` column of a child table in its parent's
   ``SERVER_TABLES[doctype][table]`` (or the table ``ALL``). Read-only in the form is not protection;
-  the declaration is. Every declared field exists.
+  the declaration is. Every declared field exists. Server fields of another app's doctype are the
+  app's custom fields only, restored by a ``before_validate`` doc event.
 - Every child doctype of the app is listed under ``permission_query_conditions`` with
   ``crm_ext.access.child_query`` (its rows follow its parent's row rule when listed on their own).
 - Every ``has_permission`` hook of an app doctype answers True or False on every path: Frappe v16
@@ -116,7 +117,11 @@ def check_security(app_root: Path, doctypes: dict) -> list[Problem]:
 
 	all_fields, all_tables, side_problems = side_declarations(app_root)
 	problems += side_problems
+	custom = custom_field_names(app_root)
 	for doctype in sorted(set(all_fields) | set(all_tables)):
+		if doctype not in doctypes and doctype in custom:
+			problems += check_custom_server_fields(app_root, doctype, all_fields, all_tables, custom[doctype])
+			continue
 		if doctype not in doctypes:
 			problems.append(
 				Problem(SIDES[0], f"server fields are declared for {doctype!r}, no doctype of the app.")
@@ -167,6 +172,35 @@ def check_security(app_root: Path, doctypes: dict) -> list[Problem]:
 	problems += check_child_hooks(app_root, doctypes)
 	problems += check_has_permission_answers(app_root, doctypes)
 	problems += check_global_search(app_root, doctypes)
+	return problems
+
+
+def custom_field_names(app_root: Path) -> dict[str, set[str]]:
+	"""{doctype: fieldnames} of the fields the app adds to other apps' doctypes."""
+	from .assets import literal_assignment
+
+	table = literal_assignment(app_root / "crm_ext" / "setup" / "custom_fields.py", "CUSTOM_FIELDS") or {}
+	return {doctype: {df.get("fieldname") for df in fields} for doctype, fields in table.items()}
+
+
+def check_custom_server_fields(app_root: Path, doctype: str, fields, tables, names) -> list[Problem]:
+	"""Server fields of another app's doctype: the app's own custom fields only, restored by a
+	``before_validate`` doc event (its controller is not an AppDocument)."""
+	problems = []
+	missing = [f for f in (*fields.get(doctype, ()), *tables.get(doctype, {})) if f not in names]
+	if missing:
+		problems.append(
+			Problem(SIDES[0], f"server fields {missing} of {doctype!r} are not custom fields of the app.")
+		)
+	hooks, _problems = read_hooks(app_root / "crm_ext" / "hooks.py")
+	if not (hooks.get("doc_events") or {}).get(doctype, {}).get("before_validate"):
+		problems.append(
+			Problem(
+				"crm_ext/hooks.py",
+				f"server fields of {doctype!r} need a before_validate doc event that restores them "
+				"(crm_ext.utils.documents.restore_server_fields).",
+			)
+		)
 	return problems
 
 

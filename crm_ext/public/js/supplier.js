@@ -29,6 +29,9 @@ frappe.ui.form.on("Supplier", {
 				}
 			},
 		});
+		if (frm.perm[0] && frm.perm[0].write) {
+			frm.add_custom_button(__("Set Master User"), () => set_master_user(frm), __("Portal Administration"));
+		}
 		if (frappe.model.can_create("Supplier Qualification")) {
 			frm.add_custom_button(
 				__("Supplier Qualification"),
@@ -38,3 +41,36 @@ frappe.ui.form.on("Supplier", {
 		}
 	},
 });
+
+// The supplier's portal administrator (crm_ext.supply.supplier_users.set_master_user): one of its
+// enabled portal users; the change is logged (Connections: Supplier User Log).
+function set_master_user(frm) {
+	const users = (frm.doc.portal_users || []).map((row) => row.user).filter(Boolean);
+	if (!users.length) {
+		frappe.msgprint(__("Add the supplier's portal users first (Portal Users tab)."));
+		return;
+	}
+	frappe.prompt(
+		[
+			{
+				fieldname: "user",
+				fieldtype: "Select",
+				label: __("Master User"),
+				options: users,
+				default: frm.doc.crm_master_user || users[0],
+				reqd: 1,
+			},
+		],
+		(values) => {
+			frappe.call({
+				method: "crm_ext.supply.supplier_users.set_master_user",
+				args: { supplier: frm.doc.name, user: values.user },
+				freeze: true,
+				callback: () => frm.reload_doc(),
+			});
+		},
+		__("Set Master User"),
+		__("Set")
+	);
+}
+

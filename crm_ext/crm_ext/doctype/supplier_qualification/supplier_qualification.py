@@ -11,6 +11,7 @@ from crm_ext.logic.errors import LogicError
 from crm_ext.supply import registration
 from crm_ext.supply.access import forbid, is_internal, is_party
 from crm_ext.supply.item_groups import outside_groups
+from crm_ext.supply.recipients import notice_emails
 from crm_ext.supply.rows import (
 	answer_from_row,
 	criterion_from_answer_row,
@@ -71,6 +72,7 @@ class SupplierQualification(AppDocument):
 		is_registration: DF.Check
 		item_groups: DF.TableMultiSelect[QualificationItemGroup]
 		knock_out_failed: DF.Check
+		notice_emails: DF.SmallText | None
 		naming_series: DF.Literal["SQ-.YYYY.-"]
 		pass_score: DF.Percent
 		qualified_on: DF.Date | None
@@ -98,6 +100,7 @@ class SupplierQualification(AppDocument):
 		self.set_title()
 		self.follow_template()
 		self.set_contact_email()
+		self.set_notice_emails()
 		self.check_questionnaire_frozen()
 		self.check_no_open_duplicate()
 		self.check_item_groups()
@@ -121,6 +124,7 @@ class SupplierQualification(AppDocument):
 
 	def before_update_after_submit(self):
 		super().before_update_after_submit()
+		self.set_notice_emails()
 		self.check_review_step()
 		self.record_steps()
 
@@ -130,7 +134,11 @@ class SupplierQualification(AppDocument):
 
 	def notify_upcoming_expiry(self, on_date=None):
 		"""Run by the daily job (``run_method``): the Notification of that name e-mails the supplier."""
-		self.db_set("expiry_notice_sent_on", getdate(on_date or nowdate()), update_modified=False)
+		self.set_notice_emails()
+		self.db_set(
+			{"expiry_notice_sent_on": getdate(on_date or nowdate()), "notice_emails": self.notice_emails},
+			update_modified=False,
+		)
 		self.add_comment(
 			"Info", _("Expiry notice sent: this qualification is valid until {0}.").format(self.valid_until)
 		)
@@ -255,6 +263,11 @@ class SupplierQualification(AppDocument):
 		contact = frappe.db.get_value("Supplier", self.supplier, "supplier_primary_contact")
 		if contact:
 			self.contact_email = frappe.db.get_value("Contact", contact, "email_id")
+
+	def set_notice_emails(self):
+		"""Where the result and expiry e-mails go: chosen by the supplier's master user, else the
+		contact e-mail (``crm_ext.supply.supplier_users``)."""
+		self.notice_emails = notice_emails(self.supplier, self.contact_email)
 
 	def check_questionnaire_frozen(self):
 		"""Nothing the supplier filled in changes after Draft (procurement returns it to Draft)."""
