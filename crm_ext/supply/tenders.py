@@ -26,13 +26,13 @@ from crm_ext.logic.tender.award import (
 	first_round_prices,
 	savings,
 )
-from crm_ext.logic.tender.comparison import build_matrix
+from crm_ext.logic.tender.comparison import ComparisonMatrix, build_matrix
 from crm_ext.logic.tender.currency import ExchangeRates
 from crm_ext.logic.tender.errors import TenderError
 from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
 from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
-from crm_ext.supply import tender_agreements, tender_comparison, tender_log, tender_requests
+from crm_ext.supply import tender_agreements, tender_comparison, tender_log, tender_ranking, tender_requests
 from crm_ext.supply import tender_notifications as notices
 from crm_ext.supply.access import buyer_may_see, forbid, is_internal, require_opened, require_tender
 from crm_ext.supply.eligibility import (
@@ -574,8 +574,37 @@ def get_comparison(name: str, start: int = 0, page_length: int = tender_comparis
 	require_opened(tender)
 	require_ended(tender)
 	start, page_length = tender_comparison.page_bounds(start, page_length, len(tender.items))
-	matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
-	return tender_comparison.desk_page(tender, matrix, start, page_length)
+	source, bids, basis, model = ranked_comparison(tender, keep=1)
+	if isinstance(source, ComparisonMatrix):
+		page = source
+	else:
+		try:
+			page = tender_ranking.page_matrix(
+				tender.name, model, bids, basis, source.line_ids[start : start + page_length]
+			)
+		except TenderError as e:
+			throw(e, tender)
+	return tender_comparison.desk_page(tender, source, page, start, page_length)
+
+
+def ranked_comparison(tender, keep: int):
+	"""(ranking, bids, basis, model): each line's ``keep`` best offers and each bid's figures
+	computed by the database (``crm_ext.supply.tender_ranking``); the whole matrix in place of
+	the ranking for a bid with two rows for one line."""
+	bids = tender_comparison.live_bids(tender.name)
+	if not bids:
+		frappe.throw(
+			_("Tender {0} has no submitted bid to evaluate.").format(tender.name), title=_("No Bids")
+		)
+	basis = evaluation_basis(tender, bids)
+	model = tender_model(tender)
+	try:
+		source = tender_ranking.ranking(tender.name, model, bids, basis, keep)
+	except TenderError as e:
+		throw(e, tender)
+	if source is None:
+		source, _bids, _basis, _quals = comparison(tender, qualifications=False)
+	return source, bids, basis, model
 
 
 # --- award ---------------------------------------------------------------------------------------
@@ -863,8 +892,11 @@ def get_tender_comparison(name: str) -> dict | None:
 	tender = require_tender(name, "read")
 	if not buyer_may_see(tender.name) or now_datetime() < get_datetime(tender.deadline):
 		return None
-	matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
-	return tender_comparison.print_matrix(tender, matrix)
+	if bid_count(tender.name) <= tender_comparison.PRINT_MATRIX_SUPPLIERS:
+		matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
+		return tender_comparison.print_matrix(tender, matrix)
+	source, _bids, _basis, _model = ranked_comparison(tender, keep=tender_comparison.PRINT_OFFERS)
+	return tender_comparison.print_matrix(tender, source)
 
 
 def parse_datetime(value: str, field: str) -> datetime:
