@@ -55,6 +55,7 @@ class LiveBid:
 	incoterm_location: str
 	credit_days: int
 	submitted_on: datetime | None
+	modified: datetime | None = None
 
 
 def live_bids(tender_name: str) -> list[LiveBid]:
@@ -71,6 +72,7 @@ def live_bids(tender_name: str) -> list[LiveBid]:
 			bid.incoterm_location,
 			bid.credit_days,
 			bid.submitted_on,
+			bid.modified,
 		)
 		.where((bid.tender == tender_name) & bid.status.isin(LIVE_BID))
 		.orderby(bid.submitted_on)
@@ -87,8 +89,9 @@ def live_bids(tender_name: str) -> list[LiveBid]:
 			location or "",
 			cint(credit_days),
 			get_datetime(submitted_on) if submitted_on else None,
+			get_datetime(modified) if modified else None,
 		)
-		for name, supplier, currency, total, incoterm, location, credit_days, submitted_on in rows
+		for name, supplier, currency, total, incoterm, location, credit_days, submitted_on, modified in rows
 	]
 
 

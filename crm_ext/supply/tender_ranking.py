@@ -21,9 +21,18 @@ only (:func:`page_matrix`).
 - a bid with two rows for one tender line (the portal never writes one) makes :func:`ranking`
   answer None: the caller builds the whole matrix, which takes the first row, as before.
 
-Nothing is cached: every call reads the bids as stored, after the caller's checks (the opening).
+**Cached after the opening only** (:func:`cached_ranking`): a ranking is kept in Redis for
+:data:`CACHE_SECONDS` under a key that digests everything it depends on as stored: the tender's
+``modified`` (its lines, Incoterm adders, interest), each live bid's terms and ``modified`` (a bid
+and its rows change only through a save of the bid, which sets it), the exchange rates, the
+number of offers kept. The callers reach it only after their checks that the buyer may see the
+bids (``require_opened`` and the deadline passed, or ``buyer_may_see`` for the print): nothing is
+computed, let alone cached, of a sealed tender. A direct database write that bypasses ``modified``
+is seen once the entry expires.
 """
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -38,6 +47,8 @@ from crm_ext.supply.tender_comparison import LiveBid, bid_lines
 
 # Two evaluated prices closer than this (relative) are re-ranked by build_matrix itself.
 NEAR_TIE = Decimal("1e-20")
+CACHE_SECONDS = 600
+CACHE_PREFIX = "crm_ext:tender_ranking:"
 LITERAL = re.compile(r"[0-9]{1,27}(\.[0-9]{1,38})?")
 
 
@@ -130,6 +141,40 @@ def ranking(
 		top=top,
 		bids=figures,
 	)
+
+
+def cached_ranking(tender, model: Tender, bids: list[LiveBid], basis: EvaluationBasis, keep: int):
+	""":func:`ranking`, kept for :data:`CACHE_SECONDS` (see the module docstring). Call it only
+	once the caller has checked that the user may see the tender's bids."""
+	key = cache_key(tender, model, bids, basis, keep)
+	found = frappe.cache.get_value(key)
+	if found is not None:
+		return found
+	answer = ranking(tender.name, model, bids, basis, keep)
+	if answer is not None:
+		frappe.cache.set_value(key, answer, expires_in_sec=CACHE_SECONDS)
+	return answer
+
+
+def cache_key(tender, model: Tender, bids: list[LiveBid], basis: EvaluationBasis, keep: int) -> str:
+	parts = [
+		tender.name,
+		str(tender.modified),
+		keep,
+		sorted((currency, str(rate)) for currency, rate in basis.rates.rates.items()),
+		sorted(
+			(incoterm, str(adder.freight_percent), str(adder.insurance_percent))
+			for incoterm, adder in basis.incoterm_adders.items()
+		),
+		str(basis.annual_interest_percent),
+		[(line.line_id, str(line.qty)) for line in model.lines],
+		[
+			(b.name, b.supplier, b.currency, b.incoterm, b.credit_days, str(b.submitted_on), str(b.modified))
+			for b in bids
+		],
+	]
+	digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+	return f"{CACHE_PREFIX}{tender.name}:{digest}"
 
 
 def bid_figures(tender_name: str, model: Tender, terms: list[Terms]) -> dict[str, BidFigures] | None:

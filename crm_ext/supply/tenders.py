@@ -574,7 +574,7 @@ def get_comparison(name: str, start: int = 0, page_length: int = tender_comparis
 	require_opened(tender)
 	require_ended(tender)
 	start, page_length = tender_comparison.page_bounds(start, page_length, len(tender.items))
-	source, bids, basis, model = ranked_comparison(tender, keep=1)
+	source, bids, basis, model = ranked_comparison(tender)
 	if isinstance(source, ComparisonMatrix):
 		page = source
 	else:
@@ -587,10 +587,11 @@ def get_comparison(name: str, start: int = 0, page_length: int = tender_comparis
 	return tender_comparison.desk_page(tender, source, page, start, page_length)
 
 
-def ranked_comparison(tender, keep: int):
-	"""(ranking, bids, basis, model): each line's ``keep`` best offers and each bid's figures
-	computed by the database (``crm_ext.supply.tender_ranking``); the whole matrix in place of
-	the ranking for a bid with two rows for one line."""
+def ranked_comparison(tender):
+	"""(ranking, bids, basis, model): each line's best offers (as many as the print shows) and
+	each bid's figures computed by the database (``crm_ext.supply.tender_ranking``), cached once
+	the bids are open; the whole matrix in place of the ranking for a bid with two rows for one
+	line. Only after the caller's checks that the user may see the bids."""
 	bids = tender_comparison.live_bids(tender.name)
 	if not bids:
 		frappe.throw(
@@ -599,7 +600,7 @@ def ranked_comparison(tender, keep: int):
 	basis = evaluation_basis(tender, bids)
 	model = tender_model(tender)
 	try:
-		source = tender_ranking.ranking(tender.name, model, bids, basis, keep)
+		source = tender_ranking.cached_ranking(tender, model, bids, basis, tender_comparison.PRINT_OFFERS)
 	except TenderError as e:
 		throw(e, tender)
 	if source is None:
@@ -895,7 +896,7 @@ def get_tender_comparison(name: str) -> dict | None:
 	if bid_count(tender.name) <= tender_comparison.PRINT_MATRIX_SUPPLIERS:
 		matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
 		return tender_comparison.print_matrix(tender, matrix)
-	source, _bids, _basis, _model = ranked_comparison(tender, keep=tender_comparison.PRINT_OFFERS)
+	source, _bids, _basis, _model = ranked_comparison(tender)
 	return tender_comparison.print_matrix(tender, source)
 
 

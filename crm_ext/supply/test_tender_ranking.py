@@ -262,8 +262,35 @@ class TestTenderRanking(CRMTestCase):
 			tender_comparison.desk_page(self.tender, matrix, matrix, 2, 2),
 		)
 
-	def test_sealed_until_the_opening(self):
+	def cached(self) -> list:
+		return frappe.cache.get_keys(f"{tender_ranking.CACHE_PREFIX}{self.name}:")
+
+	def test_sealed_until_the_opening_and_nothing_cached_before(self):
 		frappe.db.set_value("Tender", self.name, {"opened_on": None, "opened_by": None})
 		frappe.set_user(self.buyer)
 		self.assertRaises(frappe.PermissionError, tenders.get_comparison, self.name)
 		self.assertIsNone(tenders.get_tender_comparison(self.name))
+		self.assertEqual(self.cached(), [])
+
+	def test_the_cached_ranking_follows_the_stored_bids(self):
+		frappe.set_user(self.buyer)
+		before = tenders.get_comparison(self.name, start=4, page_length=2)
+		self.assertTrue(self.cached())
+		self.assertEqual(before["best"][4]["best"], SUPPLIERS[9])
+		frappe.set_user("Administrator")
+		# supplier 8 now offers line 4 cheaper (its bid saved: modified moves)
+		frappe.db.set_value(
+			"Tender Bid Item",
+			{"parent": f"_TRANK-{self.name}-08", "idx": 5},
+			{"unit_price": 50, "qty": 1},
+			update_modified=False,
+		)
+		frappe.db.set_value("Tender Bid", f"_TRANK-{self.name}-08", "modified", add_days(now_datetime(), 1))
+		self.tender = frappe.get_doc("Tender", self.name)
+		matrix, _bids, _basis = self.whole()
+		self.assertEqual(matrix.best[matrix.line_ids[4]], SUPPLIERS[8])
+		frappe.set_user(self.buyer)
+		self.assertEqual(
+			tenders.get_comparison(self.name, start=4, page_length=2),
+			tender_comparison.desk_page(self.tender, matrix, matrix, 4, 2),
+		)

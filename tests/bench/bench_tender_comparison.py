@@ -16,13 +16,16 @@ not one document at a time) and commits them; later runs reuse them. Then, inter
 ``--runs``:
 
 - ``crm_ext.supply.tenders.get_comparison`` (what the Tender form calls; first page and a middle
-  page) beside the hand-written optimum: two SELECTs (bids, bid lines) feeding ``build_matrix``;
-  the page, the totals and the best supplier of every line are checked equal to the optimum's;
+  page; since the ranking moved into the database, ``crm_ext.supply.tender_ranking``) beside the
+  old full computation as a hand-written optimum: two SELECTs (bids, bid lines) feeding
+  ``build_matrix`` over every cell; the page, the totals and the best supplier of every line are
+  checked equal to it;
 - ``crm_ext.supply.tenders.evaluate`` (rolled back after each run) beside the optimum: the same
   two SELECTs, ``build_matrix``, the weighted scores and the per-line award in memory; the
   evaluation and award tables written are checked equal to the optimum's;
 - ``frappe.get_print`` of the *Bid Comparison* print format, checked to hold every supplier's
-  evaluated total and every line's best price.
+  evaluated total and every line's best price, and what the print format is given
+  (``get_tender_comparison`` as the buyer) checked equal to ``print_matrix`` over the whole matrix.
 """
 
 import argparse
@@ -445,6 +448,15 @@ def check_print(html: str, matrix) -> None:
 			assert fmt_money(price, currency=matrix.company_currency) in html, "a best price is missing"
 
 
+def check_print_data(name: str, matrix) -> None:
+	"""What the print is given (as the buyer) equals the old computation over the whole matrix."""
+	from crm_ext.supply import tender_comparison, tenders
+
+	tender = frappe.get_doc("Tender", name)
+	got = as_buyer(tenders.get_tender_comparison, name)
+	assert got == tender_comparison.print_matrix(tender, matrix), "print data differ from the whole matrix"
+
+
 # --- timing --------------------------------------------------------------------------------------
 
 
@@ -539,6 +551,7 @@ def main() -> None:
 		times.setdefault("evaluate (rolled back)", []).append(t)
 		t, html = timed(call_print, name)
 		check_print(html, reference)
+		check_print_data(name, reference)
 		times.setdefault("get_print (Bid Comparison)", []).append(t)
 		sizes["get_print (Bid Comparison)"] = len(html.encode())
 	print("checked equal to the optimum: comparison pages, totals, best per line, evaluation, award, print")
