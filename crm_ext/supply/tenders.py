@@ -32,7 +32,14 @@ from crm_ext.logic.tender.errors import TenderError
 from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
 from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
-from crm_ext.supply import tender_agreements, tender_comparison, tender_log, tender_ranking, tender_requests
+from crm_ext.supply import (
+	tender_agreements,
+	tender_comparison,
+	tender_log,
+	tender_ranking,
+	tender_requests,
+	tender_tables,
+)
 from crm_ext.supply import tender_notifications as notices
 from crm_ext.supply.access import buyer_may_see, forbid, is_internal, require_opened, require_tender
 from crm_ext.supply.eligibility import (
@@ -436,13 +443,14 @@ def evaluate(name: str) -> dict:
 	matrix, bids, basis, quals = comparison(tender)
 	set_evaluations(tender, matrix, bids, basis, quals)
 	set_awards(tender, matrix, bids, quals)
-	tender.status = EVALUATED
-	tender.exchange_rate_date = getdate(tender.deadline)
-	as_procedure(tender)
-	# every link of the rows written here (bids, suppliers, currencies, items) was just read from
-	# the database: checking them again is a query per link, 2,800 for 200 bids x 500 lines
-	tender.flags.ignore_links = True
-	tender.save()
+	del matrix
+	# every value of the rows written here (bids, suppliers, currencies, items) was just read from
+	# the database: the tables are written in bulk, not by a save of the whole tender
+	tender_tables.replace_tables(
+		tender,
+		("evaluations", "awards"),
+		{"status": EVALUATED, "exchange_rate_date": getdate(tender.deadline)},
+	)
 	tender_log.append(
 		name,
 		"Evaluated",

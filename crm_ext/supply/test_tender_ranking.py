@@ -294,3 +294,48 @@ class TestTenderRanking(CRMTestCase):
 			tenders.get_comparison(self.name, start=4, page_length=2),
 			tender_comparison.desk_page(self.tender, matrix, matrix, 4, 2),
 		)
+
+	def test_evaluate_writes_the_tables_in_bulk_as_the_rules_decide(self):
+		from crm_ext.logic.tender.award import award_per_line
+
+		matrix, _bids, _basis = self.whole()
+		want = {
+			line: (a.supplier, flt(a.unit_price, 9))
+			for line, a in award_per_line(matrix, tenders.weights(self.tender), {}).items()
+			if a is not None
+		}
+		frappe.db.set_single_value("CRM Ext Settings", "tender_qualification_check", "Off")
+		frappe.set_user(self.buyer)
+		self.assertEqual(tenders.evaluate(self.name), {"evaluations": LIVE, "awards": len(want)})
+		frappe.set_user("Administrator")
+		tender = frappe.get_doc("Tender", self.name)
+		self.assertEqual(tender.status, "Evaluated")
+		self.assertEqual({a.tender_item: (a.supplier, flt(a.unit_price, 9)) for a in tender.awards}, want)
+		self.assertEqual([a.idx for a in tender.awards], list(range(1, len(want) + 1)))
+		totals = {e.supplier: flt(e.evaluated_total, 2) for e in tender.evaluations}
+		self.assertEqual(totals, {s: flt(matrix.evaluated_total(s), 2) for s in matrix.suppliers})
+		ranked = sorted((e.rank, e.supplier) for e in tender.evaluations if e.rank)
+		self.assertEqual([r for r, _s in ranked], list(range(1, len(ranked) + 1)))
+		version = frappe.get_last_doc("Version", filters={"ref_doctype": "Tender", "docname": self.name})
+		self.assertIn(["status", "Closed", "Evaluated"], frappe.parse_json(version.data)["changed"])
+		# evaluated again: the tables are replaced, not doubled
+		frappe.set_user(self.buyer)
+		tenders.evaluate(self.name)
+		self.assertEqual(frappe.db.count("Tender Evaluation", {"parent": self.name}), LIVE)
+		self.assertEqual(frappe.db.count("Tender Award Line", {"parent": self.name}), len(want))
+
+	def test_the_bulk_write_refuses_a_tender_changed_meanwhile(self):
+		from crm_ext.supply import tender_tables
+
+		tender = frappe.get_doc("Tender", self.name)
+		tender.append("evaluations", {"supplier": SUPPLIERS[0], "currency": "USD", "rank": 1})
+		frappe.db.set_value("Tender", self.name, "status", "Awarded")  # someone awarded it meanwhile
+		self.assertRaises(
+			frappe.TimestampMismatchError,
+			tender_tables.replace_tables,
+			tender,
+			("evaluations",),
+			{"status": "Evaluated"},
+		)
+		self.assertEqual(frappe.db.get_value("Tender", self.name, "status"), "Awarded")
+		self.assertEqual(frappe.db.count("Tender Evaluation", {"parent": self.name}), 0)
