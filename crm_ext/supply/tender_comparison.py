@@ -55,6 +55,7 @@ class LiveBid:
 	incoterm_location: str
 	credit_days: int
 	submitted_on: datetime | None
+	modified: datetime | None = None
 
 
 def live_bids(tender_name: str) -> list[LiveBid]:
@@ -71,6 +72,7 @@ def live_bids(tender_name: str) -> list[LiveBid]:
 			bid.incoterm_location,
 			bid.credit_days,
 			bid.submitted_on,
+			bid.modified,
 		)
 		.where((bid.tender == tender_name) & bid.status.isin(LIVE_BID))
 		.orderby(bid.submitted_on)
@@ -87,8 +89,9 @@ def live_bids(tender_name: str) -> list[LiveBid]:
 			location or "",
 			cint(credit_days),
 			get_datetime(submitted_on) if submitted_on else None,
+			get_datetime(modified) if modified else None,
 		)
-		for name, supplier, currency, total, incoterm, location, credit_days, submitted_on in rows
+		for name, supplier, currency, total, incoterm, location, credit_days, submitted_on, modified in rows
 	]
 
 
@@ -111,8 +114,12 @@ def bid_models(tender_name: str, bids: list[LiveBid]) -> list[Bid]:
 	]
 
 
-def bid_lines(tender_name: str, names: list[str]) -> dict[str, tuple[BidLine, ...]]:
-	"""Bid name -> its lines in row order (see the module docstring for the encoding)."""
+def bid_lines(
+	tender_name: str, names: list[str], line_ids: list[str] | None = None
+) -> dict[str, tuple[BidLine, ...]]:
+	"""Bid name -> its lines in row order (see the module docstring for the encoding); only its
+	rows of ``line_ids`` when given (read through the index on the tender line)."""
+	only = "and item.tender_item in %(lines)s" if line_ids is not None else ""
 	rows = frappe.db.sql(
 		f"""SET STATEMENT group_concat_max_len = {CONCAT_LIMIT} FOR
 		select item.parent, count(*),
@@ -121,8 +128,9 @@ def bid_lines(tender_name: str, names: list[str]) -> dict[str, tuple[BidLine, ..
 			sum(ifnull(item.alternative_item, '') != '' or ifnull(item.alternative_description, '') != '')
 		from `tabTender Bid Item` item
 		where item.parenttype = 'Tender Bid' and item.parentfield = 'items' and item.parent in %(names)s
+			{only}
 		group by item.parent""",
-		{"names": names},
+		{"names": names, "lines": line_ids or [""]},
 	)
 	with_alternatives = [parent for parent, _count, _text, alternatives in rows if alternatives]
 	alternatives = bid_alternatives(with_alternatives)
@@ -209,26 +217,25 @@ def cell_answer(cell) -> dict:
 	}
 
 
-def desk_page(tender, matrix: ComparisonMatrix, start: int, page_length: int) -> dict:
-	"""A page of lines with every supplier's cell, the evaluated totals, and the best supplier
-	(and its evaluated price) of every line."""
+def desk_page(tender, ranking, page: ComparisonMatrix, start: int, page_length: int) -> dict:
+	"""A page of lines with every supplier's cell (``page``: the matrix of those lines only), the
+	evaluated totals, and the best supplier (and its evaluated price) of every line (``ranking``:
+	``crm_ext.supply.tender_ranking.Ranking``, or a whole :class:`ComparisonMatrix`)."""
 	rows = {row.name: row for row in tender.items}
-	line_ids = matrix.line_ids
-	page = line_ids[start : start + page_length]
+	line_ids = ranking.line_ids
+	best = best_offers(ranking)
 	return {
-		"company_currency": matrix.company_currency,
-		"suppliers": list(matrix.suppliers),
-		"totals": {s: flt(matrix.evaluated_total(s), 2) for s in matrix.suppliers},
+		"company_currency": ranking.company_currency,
+		"suppliers": list(ranking.suppliers),
+		"totals": {s: flt(total, 2) for s, total in evaluated_totals(ranking).items()},
 		"line_count": len(line_ids),
 		"start": start,
 		"page_length": page_length,
 		"best": [
 			{
 				"line": line_id,
-				"best": matrix.best[line_id],
-				"evaluated": flt(matrix.cell(line_id, matrix.best[line_id]).evaluated_unit_price, 2)
-				if matrix.best[line_id]
-				else None,
+				"best": best[line_id].supplier if best[line_id] else None,
+				"evaluated": flt(best[line_id].evaluated_unit_price, 2) if best[line_id] else None,
 			}
 			for line_id in line_ids
 		],
@@ -237,13 +244,30 @@ def desk_page(tender, matrix: ComparisonMatrix, start: int, page_length: int) ->
 				"line": line_id,
 				"idx": rows[line_id].idx,
 				"item": line_label(rows[line_id]),
-				"qty": flt(matrix.requested_qty[line_id]),
-				"best": matrix.best[line_id],
-				"cells": {s: cell_answer(cell) for s, cell in matrix.cells[line_id].items()},
+				"qty": flt(page.requested_qty[line_id]),
+				"best": page.best[line_id],
+				"cells": {s: cell_answer(cell) for s, cell in page.cells[line_id].items()},
 			}
-			for line_id in page
+			for line_id in line_ids[start : start + page_length]
 		],
 	}
+
+
+def best_offers(source) -> dict:
+	"""Line -> its best offered cell (None when nobody offered it), of a ranking or a matrix."""
+	if isinstance(source, ComparisonMatrix):
+		return {
+			line_id: source.cell(line_id, best) if (best := source.best[line_id]) else None
+			for line_id in source.line_ids
+		}
+	return {line_id: (top[0] if (top := source.top[line_id]) else None) for line_id in source.line_ids}
+
+
+def evaluated_totals(source) -> dict:
+	"""Supplier -> evaluated total, of a ranking or a matrix."""
+	if isinstance(source, ComparisonMatrix):
+		return {s: source.evaluated_total(s) for s in source.suppliers}
+	return {s: source.bids[s].evaluated_total for s in source.suppliers}
 
 
 # --- what the print is sent -----------------------------------------------------------------------
@@ -261,44 +285,37 @@ def print_offer(cell) -> frappe._dict:
 	)
 
 
-def print_matrix(tender, matrix: ComparisonMatrix) -> frappe._dict:
-	"""What the Bid Comparison print shows. Up to :data:`PRINT_MATRIX_SUPPLIERS` bids: the whole
-	matrix (``full``; each line's ``cells`` in supplier order). More: each line's
-	:data:`PRINT_OFFERS` best offers by evaluated price (``cells``, best first; ``offers`` counts
-	them all) and a ``summary`` row per supplier (lines offered, evaluated total, complete); the
-	whole matrix of such a tender is the Tender form's, a page at a time (``get_comparison``).
-	Once the tender is evaluated, each line carries its ``award`` (the award table's row, None
-	when no eligible supplier offered it) and ``awarded_total`` their sum in company currency."""
+def print_matrix(tender, source) -> frappe._dict:
+	"""What the Bid Comparison print shows. Up to :data:`PRINT_MATRIX_SUPPLIERS` bids (``source``
+	a whole :class:`ComparisonMatrix`): the whole matrix (``full``; each line's ``cells`` in
+	supplier order). More (``source`` a ``tender_ranking.Ranking`` keeping :data:`PRINT_OFFERS`,
+	or a matrix): each line's :data:`PRINT_OFFERS` best offers by evaluated price (``cells``,
+	best first; ``offers`` counts them all) and a ``summary`` row per supplier (lines offered,
+	evaluated total, complete); the whole matrix of such a tender is the Tender form's, a page at
+	a time (``get_comparison``). Once the tender is evaluated, each line carries its ``award``
+	(the award table's row, None when no eligible supplier offered it) and ``awarded_total``
+	their sum in company currency."""
 	rows = {row.name: row for row in tender.items}
 	evaluated = tender.status in ("Evaluated", "Awarded")
 	awards = {row.tender_item: row for row in tender.awards} if evaluated else {}
-	suppliers = list(matrix.suppliers)
-	full = len(suppliers) <= PRINT_MATRIX_SUPPLIERS
-	offered_lines = dict.fromkeys(suppliers, 0)
-	lines = []
-	for line_id in matrix.line_ids:
-		offered = matrix.offered_cells(line_id)
-		for cell in offered:
-			offered_lines[cell.supplier] += 1
-		if full:
-			cells = [print_offer(matrix.cells[line_id][s]) for s in suppliers]
-		else:
-			offered.sort(key=lambda c: (c.evaluated_unit_price, *matrix.tie_key(c.supplier)))
-			cells = [print_offer(c) for c in offered[:PRINT_OFFERS]]
-		lines.append(
-			frappe._dict(
-				line=line_id,
-				item=line_label(rows[line_id]),
-				qty=flt(matrix.requested_qty[line_id]),
-				best=matrix.best[line_id],
-				award=awards.get(line_id),
-				offers=len(offered),
-				cells=cells,
-			)
+	suppliers = list(source.suppliers)
+	full = len(suppliers) <= PRINT_MATRIX_SUPPLIERS and isinstance(source, ComparisonMatrix)
+	best, offers, figures = print_offers(source, full)
+	lines = [
+		frappe._dict(
+			line=line_id,
+			item=line_label(rows[line_id]),
+			qty=flt(source.requested_qty[line_id]),
+			best=best[line_id],
+			award=awards.get(line_id),
+			offers=source_offers(source, line_id),
+			cells=offers[line_id],
 		)
-	totals = {s: flt(matrix.evaluated_total(s), 2) for s in suppliers}
+		for line_id in source.line_ids
+	]
+	totals = {s: flt(figures[s][1], 2) for s in suppliers}
 	return frappe._dict(
-		company_currency=matrix.company_currency,
+		company_currency=source.company_currency,
 		suppliers=suppliers,
 		full=full,
 		evaluated=evaluated,
@@ -309,7 +326,41 @@ def print_matrix(tender, matrix: ComparisonMatrix) -> frappe._dict:
 		summary=[]
 		if full
 		else [
-			frappe._dict(supplier=s, lines=offered_lines[s], total=totals[s], complete=matrix.is_complete(s))
+			frappe._dict(supplier=s, lines=figures[s][0], total=totals[s], complete=figures[s][2])
 			for s in suppliers
 		],
 	)
+
+
+def source_offers(source, line_id: str) -> int:
+	if isinstance(source, ComparisonMatrix):
+		return len(source.offered_cells(line_id))
+	return source.offers[line_id]
+
+
+def print_offers(source, full: bool) -> tuple[dict, dict, dict]:
+	"""(line -> best supplier, line -> the cells printed, supplier -> (lines offered, evaluated
+	total, complete)) of a matrix or a ranking."""
+	if not isinstance(source, ComparisonMatrix):
+		return (
+			{line_id: source.best(line_id) for line_id in source.line_ids},
+			{
+				line_id: [print_offer(c) for c in source.top[line_id][:PRINT_OFFERS]]
+				for line_id in source.line_ids
+			},
+			{s: (f.lines, f.evaluated_total, f.complete) for s, f in source.bids.items()},
+		)
+	suppliers = list(source.suppliers)
+	offered_lines = dict.fromkeys(suppliers, 0)
+	cells = {}
+	for line_id in source.line_ids:
+		offered = source.offered_cells(line_id)
+		for cell in offered:
+			offered_lines[cell.supplier] += 1
+		if full:
+			cells[line_id] = [print_offer(source.cells[line_id][s]) for s in suppliers]
+		else:
+			offered.sort(key=lambda c: (c.evaluated_unit_price, *source.tie_key(c.supplier)))
+			cells[line_id] = [print_offer(c) for c in offered[:PRINT_OFFERS]]
+	figures = {s: (offered_lines[s], source.evaluated_total(s), source.is_complete(s)) for s in suppliers}
+	return dict(source.best), cells, figures

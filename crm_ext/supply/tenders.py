@@ -27,13 +27,20 @@ from crm_ext.logic.tender.award import (
 	first_round_prices,
 	savings,
 )
-from crm_ext.logic.tender.comparison import build_matrix
+from crm_ext.logic.tender.comparison import ComparisonMatrix, build_matrix
 from crm_ext.logic.tender.currency import ExchangeRates
 from crm_ext.logic.tender.errors import TenderError
 from crm_ext.logic.tender.evaluated_price import CostAdder, EvaluationBasis
 from crm_ext.logic.tender.model import Bid, BidLine, Question, Tender, TenderLine
 from crm_ext.logic.tender.scoring import Weights, check_qualification, weighted_scores
-from crm_ext.supply import tender_agreements, tender_comparison, tender_log, tender_requests
+from crm_ext.supply import (
+	tender_agreements,
+	tender_comparison,
+	tender_log,
+	tender_ranking,
+	tender_requests,
+	tender_tables,
+)
 from crm_ext.supply import tender_notifications as notices
 from crm_ext.supply.access import buyer_may_see, forbid, is_internal, require_opened, require_tender
 from crm_ext.supply.eligibility import (
@@ -437,13 +444,14 @@ def evaluate(name: str) -> dict:
 	matrix, bids, basis, quals = comparison(tender)
 	set_evaluations(tender, matrix, bids, basis, quals)
 	set_awards(tender, matrix, bids, quals)
-	tender.status = EVALUATED
-	tender.exchange_rate_date = getdate(tender.deadline)
-	as_procedure(tender)
-	# every link of the rows written here (bids, suppliers, currencies, items) was just read from
-	# the database: checking them again is a query per link, 2,800 for 200 bids x 500 lines
-	tender.flags.ignore_links = True
-	tender.save()
+	del matrix
+	# every value of the rows written here (bids, suppliers, currencies, items) was just read from
+	# the database: the tables are written in bulk, not by a save of the whole tender
+	tender_tables.replace_tables(
+		tender,
+		("evaluations", "awards"),
+		{"status": EVALUATED, "exchange_rate_date": getdate(tender.deadline)},
+	)
 	tender_log.append(
 		name,
 		"Evaluated",
@@ -633,8 +641,38 @@ def get_comparison(name: str, start: int = 0, page_length: int = tender_comparis
 	require_opened(tender)
 	require_ended(tender)
 	start, page_length = tender_comparison.page_bounds(start, page_length, len(tender.items))
-	matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
-	return tender_comparison.desk_page(tender, matrix, start, page_length)
+	source, bids, basis, model = ranked_comparison(tender)
+	if isinstance(source, ComparisonMatrix):
+		page = source
+	else:
+		try:
+			page = tender_ranking.page_matrix(
+				tender.name, model, bids, basis, source.line_ids[start : start + page_length]
+			)
+		except TenderError as e:
+			throw(e, tender)
+	return tender_comparison.desk_page(tender, source, page, start, page_length)
+
+
+def ranked_comparison(tender):
+	"""(ranking, bids, basis, model): each line's best offers (as many as the print shows) and
+	each bid's figures computed by the database (``crm_ext.supply.tender_ranking``), cached once
+	the bids are open; the whole matrix in place of the ranking for a bid with two rows for one
+	line. Only after the caller's checks that the user may see the bids."""
+	bids = tender_comparison.live_bids(tender.name)
+	if not bids:
+		frappe.throw(
+			_("Tender {0} has no submitted bid to evaluate.").format(tender.name), title=_("No Bids")
+		)
+	basis = evaluation_basis(tender, bids)
+	model = tender_model(tender)
+	try:
+		source = tender_ranking.cached_ranking(tender, model, bids, basis, tender_comparison.PRINT_OFFERS)
+	except TenderError as e:
+		throw(e, tender)
+	if source is None:
+		source, _bids, _basis, _quals = comparison(tender, qualifications=False)
+	return source, bids, basis, model
 
 
 # --- award ---------------------------------------------------------------------------------------
@@ -941,8 +979,11 @@ def get_tender_comparison(name: str) -> dict | None:
 	tender = require_tender(name, "read")
 	if not buyer_may_see(tender.name) or now_datetime() < get_datetime(tender.deadline):
 		return None
-	matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
-	return tender_comparison.print_matrix(tender, matrix)
+	if bid_count(tender.name) <= tender_comparison.PRINT_MATRIX_SUPPLIERS:
+		matrix, _bids, _basis, _quals = comparison(tender, qualifications=False)
+		return tender_comparison.print_matrix(tender, matrix)
+	source, _bids, _basis, _model = ranked_comparison(tender)
+	return tender_comparison.print_matrix(tender, source)
 
 
 def parse_datetime(value: str, field: str) -> datetime:
