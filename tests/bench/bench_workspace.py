@@ -193,8 +193,8 @@ def workspace_cases(company: str) -> list[Case]:
 						"crm_ext.analytics.cards.receivables_overdue_share",
 						filters=frappe.as_json({"company": company}),
 					),
-					None,
-					lambda r: r,
+					lambda: hand_overdue_share(company, today),
+					lambda r: r["value"],
 				)
 			)
 		if sales:
@@ -283,6 +283,25 @@ def workspace_cases(company: str) -> list[Case]:
 		for label, app, hand, normalise in items:
 			cases.append(Case(label, persona, user, app, hand, normalise))
 	return cases
+
+
+def hand_overdue_share(company: str, today) -> float:
+	"""Overdue % of the receivables: per customer the ledger balance and the part of it on ordinary
+	invoices past due (at most the balance), over the customers with a positive balance."""
+	receivable, overdue = frappe.db.sql(
+		"""select sum(r), sum(least(o, r)) from (
+			select round(sum(p.amount), 2) r,
+				round(sum(case when i.is_return = 0 and i.due_date < %(t)s then p.amount else 0 end), 2) o
+			from `tabPayment Ledger Entry` p
+			left join `tabSales Invoice` i
+				on p.against_voucher_type = 'Sales Invoice' and i.name = p.against_voucher_no
+			where p.company = %(c)s and p.party_type = 'Customer' and p.account_type = 'Receivable'
+				and p.delinked = 0 and p.posting_date <= %(t)s
+			group by p.party) x
+		where r > 0""",
+		{"c": company, "t": today},
+	)[0]
+	return flt(overdue * 100 / receivable, 1) if receivable else 0
 
 
 def hand_activity(since, user: str | None) -> dict:

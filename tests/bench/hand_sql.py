@@ -337,8 +337,8 @@ def app_revenue_forecast(result) -> dict:
 
 
 def hand_sales_kpis(filters, user: str | None) -> dict:
-	"""{source: (cards, won, lost, cycle days, invoices, invoiced total)} for the cards created in
-	the period."""
+	"""{source: (cards, won, lost, cycle days, invoices, average check, customers won, lifetime
+	value)} for the cards created in the period."""
 	start, end = period(filters)
 	args = {"s": start, "e": end}
 	cards = "c.creation >= %(s)s and c.creation < %(e)s" + rule(user)
@@ -348,7 +348,13 @@ def hand_sales_kpis(filters, user: str | None) -> dict:
 		from `tabSales Lead` c where {cards} group by c.source""",
 		args,
 	):
-		result[source] = [n, won, lost, None, 0, 0]
+		result[source] = [n, won, lost, None, 0, None, 0, None]
+	for source, customers in frappe.db.sql(
+		f"""select c.source, count(distinct c.customer) from `tabSales Lead` c
+		where c.stage_kind = 'Won' and {cards} group by c.source""",
+		args,
+	):
+		result[source][6] = customers
 	for source, days in frappe.db.sql(
 		f"""select c.source, avg(timestampdiff(second, c.creation, l.changed_on) / 86400)
 		from `tabSales Lead` c join `tabSales Lead Stage Log` l on l.sales_lead = c.name
@@ -356,20 +362,25 @@ def hand_sales_kpis(filters, user: str | None) -> dict:
 		args,
 	):
 		result[source][3] = flt(days, 1)
-	for source, invoices, total in frappe.db.sql(
-		f"""select c.source, count(*), sum(i.base_grand_total)
+	for source, invoices, total, paid in frappe.db.sql(
+		f"""select c.source, count(*), sum(i.base_grand_total),
+			sum(i.base_grand_total - coalesce(i.outstanding_amount, 0) * coalesce(i.conversion_rate, 1))
 		from `tabSales Lead` c join `tabSales Invoice` i on i.sales_lead = c.name
 		where i.docstatus = 1 and {cards} group by c.source""",
 		args,
 	):
-		result[source][4:] = [invoices, flt(total / invoices, 2) if invoices else None]
+		customers = result[source][6]
+		result[source][4] = invoices
+		result[source][5] = flt(total / invoices, 2) if invoices else None
+		result[source][7] = flt(paid / customers, 2) if customers else None
 	return {source: tuple(values) for source, values in result.items()}
 
 
 def app_sales_kpis(result) -> dict:
 	return {
 		row["group"]: (
-			row["cards"], row["won"], row["lost"], row["cycle_days"], row["invoices"], row["average_check"]
+			row["cards"], row["won"], row["lost"], row["cycle_days"], row["invoices"], row["average_check"],
+			row["customers"], row["lifetime_value"],
 		)
 		for row in report_rows(result)
 	}  # fmt: skip

@@ -20,10 +20,11 @@ from frappe.utils import add_months, flt, get_first_day, get_last_day, getdate, 
 from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
+	YearMonth,
 	as_filters,
 	lead_criteria,
+	month_key,
 	month_label,
-	month_of,
 	scoped_customers,
 	where_all,
 )
@@ -78,7 +79,7 @@ def execute(filters=None):
 def open_pipeline(filters, to_date, first_month: str, currency: str):
 	"""ForecastLines and card counts per bucket of the open cards closing up to ``to_date`` (or
 	without a close date), and the cards left out for want of an exchange rate per currency."""
-	month = month_of(Lead.expected_close_date)
+	month = YearMonth(Lead.expected_close_date)
 	query = (
 		frappe.qb.from_(Lead)
 		.join(Stage)
@@ -101,7 +102,7 @@ def open_pipeline(filters, to_date, first_month: str, currency: str):
 		if not rate:
 			skipped[row.currency] = skipped.get(row.currency, 0) + row.cards
 			continue
-		bucket = month_bucket(row.month, first_month)
+		bucket = month_bucket(month_key(row.month), first_month)
 		lines.append(ForecastLine(bucket, row.amount or 0, row.probability or 0, rate))
 		cards[bucket] = cards.get(bucket, 0) + row.cards
 	return lines, cards, skipped
@@ -109,7 +110,7 @@ def open_pipeline(filters, to_date, first_month: str, currency: str):
 
 def invoiced_unpaid(filters, to_date, first_month: str, currency: str) -> list[ForecastLine]:
 	"""ForecastLines of the outstanding amounts of submitted Sales Invoices due up to ``to_date``."""
-	month = month_of(Invoice.due_date)
+	month = YearMonth(Invoice.due_date)
 	query = (
 		frappe.qb.from_(Invoice)
 		.select(
@@ -131,7 +132,7 @@ def invoiced_unpaid(filters, to_date, first_month: str, currency: str) -> list[F
 	for row in query.run(as_dict=True):
 		same = (row.party_account_currency or currency) == currency
 		amount = row.outstanding if same else row.outstanding_converted
-		lines.append(ForecastLine(month_bucket(row.month, first_month), amount or 0))
+		lines.append(ForecastLine(month_bucket(month_key(row.month), first_month), amount or 0))
 	return lines
 
 
