@@ -74,8 +74,8 @@ def list_call(fields, filters, page_length: int):
 	return call
 
 
-def hand_list(fields, user, pipeline: str | None, page_length: int):
-	where = " and c.pipeline = %(p)s" if pipeline else ""
+def hand_list(fields, user, pipeline: str | None, page_length: int, extra: str = ""):
+	where = (" and c.pipeline = %(p)s" if pipeline else "") + extra
 	limit = f" limit {page_length}" if page_length else ""
 	columns = ", ".join(f"c.`{f}`" for f in fields)
 	return lambda: [
@@ -272,14 +272,47 @@ def workspace_cases(company: str) -> list[Case]:
 						app_list,
 					)
 				)
+			board = [["Sales Lead", "pipeline", "=", pipeline]]
 			items.append(
 				(
 					"kanban board (the desk loads every card of the board)",
-					list_call(KANBAN_FIELDS, [["Sales Lead", "pipeline", "=", pipeline]], 0),
+					list_call(KANBAN_FIELDS, board, 0),
 					hand_list(KANBAN_FIELDS, u, pipeline, 0),
 					app_list,
 				)
 			)
+			# what would bound the board's request without replacing Frappe's board: a page of
+			# cards (Frappe's own list paging), only open cards, only the rep's own cards
+			items.append(
+				(
+					"kanban, a page of 100 cards",
+					list_call(KANBAN_FIELDS, board, 100),
+					hand_list(KANBAN_FIELDS, u, pipeline, 100),
+					app_list,
+				)
+			)
+			items.append(
+				(
+					"kanban, open cards only",
+					list_call(KANBAN_FIELDS, [*board, ["Sales Lead", "stage_kind", "=", "Open"]], 0),
+					hand_list(KANBAN_FIELDS, u, pipeline, 0, " and c.stage_kind = 'Open'"),
+					app_list,
+				)
+			)
+			if u:
+				mine = f" and c.lead_owner = {frappe.db.escape(user)}"
+				items.append(
+					(
+						"kanban, own cards (Responsible = me), open only",
+						list_call(
+							KANBAN_FIELDS,
+							[*board, ["Sales Lead", "lead_owner", "=", user], ["Sales Lead", "stage_kind", "=", "Open"]],
+							0,
+						),
+						hand_list(KANBAN_FIELDS, u, pipeline, 0, mine + " and c.stage_kind = 'Open'"),
+						app_list,
+					)
+				)
 		for label, app, hand, normalise in items:
 			cases.append(Case(label, persona, user, app, hand, normalise))
 	return cases
