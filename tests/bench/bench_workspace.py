@@ -306,7 +306,11 @@ def workspace_cases(company: str) -> list[Case]:
 						"kanban, own cards (Responsible = me), open only",
 						list_call(
 							KANBAN_FIELDS,
-							[*board, ["Sales Lead", "lead_owner", "=", user], ["Sales Lead", "stage_kind", "=", "Open"]],
+							[
+								*board,
+								["Sales Lead", "lead_owner", "=", user],
+								["Sales Lead", "stage_kind", "=", "Open"],
+							],
 							0,
 						),
 						hand_list(KANBAN_FIELDS, u, pipeline, 0, mine + " and c.stage_kind = 'Open'"),
