@@ -425,7 +425,7 @@ def hand_sales_kpis(filters, user: str | None) -> dict:
 	for source, days in frappe.db.sql(
 		f"""select c.source, avg(timestampdiff(second, c.creation, l.changed_on) / 86400)
 		from `tabSales Lead` c join `tabSales Lead Stage Log` l on l.sales_lead = c.name
-		where l.to_kind = 'Won' and {cards} group by c.source""",
+		where l.to_kind = 'Won' and l.changed_on >= %(s)s and {cards} group by c.source""",
 		args,
 	):
 		result[source][3] = flt(days, 1)

@@ -21,7 +21,7 @@ from pypika.functions import Coalesce
 from pypika.terms import Case, CustomFunction, LiteralValue
 
 from crm_ext.analytics.columns import readable_links
-from crm_ext.analytics.filters import Lead, as_filters, lead_criteria, where_all
+from crm_ext.analytics.filters import Lead, as_filters, lead_criteria, period_criteria, where_all
 from crm_ext.logic.analytics import percent, ratio
 
 Log = DocType("Sales Lead Stage Log")
@@ -112,7 +112,15 @@ def cycle_days(filters, field: str) -> dict:
 		.where(Log.to_kind == "Won")
 		.groupby(Lead[field])
 	)
-	query = where_all(query, lead_criteria(filters))
+	# a card created in the period moved on or after the period's start: bounds the won moves read
+	# (kind_changed_index) to the period instead of the whole history
+	query = where_all(
+		query,
+		[
+			*lead_criteria(filters),
+			*period_criteria(Log.changed_on, frappe._dict(from_date=filters.get("from_date"))),
+		],
+	)
 	return {row.grp: row.days for row in query.run(as_dict=True)}
 
 
