@@ -275,7 +275,7 @@ def workspace_cases(company: str) -> list[Case]:
 			board = [["Sales Lead", "pipeline", "=", pipeline]]
 			items.append(
 				(
-					"kanban board (the desk loads every card of the board)",
+					"kanban, every card of the board (Frappe's page_length 0)",
 					list_call(KANBAN_FIELDS, board, 0),
 					hand_list(KANBAN_FIELDS, u, pipeline, 0),
 					app_list,
@@ -285,7 +285,7 @@ def workspace_cases(company: str) -> list[Case]:
 			# cards (Frappe's own list paging), only open cards, only the rep's own cards
 			items.append(
 				(
-					"kanban, a page of 100 cards",
+					"kanban, a page of 100 cards (the app's board)",
 					list_call(KANBAN_FIELDS, board, 100),
 					hand_list(KANBAN_FIELDS, u, pipeline, 100),
 					app_list,
