@@ -147,15 +147,13 @@ def workspace_cases(company: str) -> list[Case]:
 		if role in ("Sales User", "Sales Manager", "Accounts User"):
 			items.append(
 				(
-					"card Weighted Pipeline (report)",
+					"card Weighted Pipeline",
 					desk_call(
-						"frappe.desk.query_report.run",
-						report_name="Revenue Forecast",
+						"crm_ext.analytics.cards.weighted_pipeline",
 						filters=frappe.as_json({"company": company}),
-						ignore_prepared_report=1,
 					),
-					lambda u=u: hand_sql.hand_revenue_forecast({"company": company}, u)["weighted"],
-					lambda r: flt(sum(row["weighted"] for row in hand_sql.report_rows(r)), 2),
+					lambda u=u: hand_weighted(company, u),
+					lambda r: flt(r["value"], 2),
 				)
 			)
 		todo_rule = (
@@ -320,6 +318,23 @@ def workspace_cases(company: str) -> list[Case]:
 		for label, app, hand, normalise in items:
 			cases.append(Case(label, persona, user, app, hand, normalise))
 	return cases
+
+
+def hand_weighted(company: str, user: str | None) -> float:
+	"""The weighted open pipeline of the next twelve months (and of no close date) the user sees."""
+	from frappe.utils import add_months, get_first_day, get_last_day
+
+	end = getdate(get_last_day(add_months(getdate(get_first_day(getdate())), 11)))
+	return flt(
+		frappe.db.sql(
+			f"""select sum(c.expected_amount * s.probability / 100)
+			from `tabSales Lead` c join `tabPipeline Stage` s on s.name = c.stage
+			where c.stage_kind = 'Open' and c.company = %(c)s
+				and (c.expected_close_date is null or c.expected_close_date <= %(e)s){rule(user)}""",
+			{"c": company, "e": end},
+		)[0][0],
+		2,
+	)
 
 
 def hand_overdue_share(company: str, today) -> float:
