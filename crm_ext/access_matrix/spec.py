@@ -293,6 +293,8 @@ METHODS = {
 	"crm_ext.analytics.cards.receivables_overdue_share": Call("GET", SALES_SEE_ALL, {}),
 	# whoever may run Plan vs Fact: a rep gets their own row's %, the others the team's
 	"crm_ext.analytics.cards.plan_done_this_month": Call("GET", SALES_TEAM | {"accounts_user"}, {}),
+	# whoever may run Revenue Forecast: the Weighted Pipeline card (a rep's own cards)
+	"crm_ext.analytics.cards.weighted_pipeline": Call("GET", SALES_TEAM | {"accounts_user"}, {}),
 	"crm_ext.analytics.segments.tag_customers": Call(
 		"POST", {"sales_manager"}, {"filters": {"company": "_AM no such company"}}
 	),

@@ -2,17 +2,22 @@
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, cint, flt, getdate, nowdate
+from frappe.query_builder.terms import NamedParameterWrapper
+from frappe.utils import flt, getdate, nowdate
 
 from crm_ext.logic.receivables import share_pct
 
 RECEIVABLES_REPORT = "Receivables Health"
 RECEIVABLES_CARD = "Receivables Overdue"
-DEFAULT_PERIOD_DAYS = 90
 
 
 # the app's method cards -> the report whose numbers each shows: the card is for whoever may run it
-CARD_REPORTS = {RECEIVABLES_CARD: RECEIVABLES_REPORT, "Plan Done This Month": "Plan vs Fact"}
+FORECAST_REPORT = "Revenue Forecast"
+CARD_REPORTS = {
+	RECEIVABLES_CARD: RECEIVABLES_REPORT,
+	"Plan Done This Month": "Plan vs Fact",
+	"Weighted Pipeline": FORECAST_REPORT,
+}
 
 
 def may_run_report(report: str, user: str | None = None) -> bool:
@@ -48,25 +53,49 @@ def number_card_has_permission(doc, ptype: str | None = None, user: str | None =
 @frappe.read_only()
 def receivables_overdue_share(filters: str | dict | None = None) -> dict:
 	"""Overdue part of the company's receivables, in %: the totals of the Receivables Health report
-	(same ledger, same rules), for whoever may run that report."""
-	from crm_ext.crm_ext.report.receivables_health.receivables_health import execute
+	(same ledger query, same rules: customers with a positive balance, each one's overdue at most
+	its balance, amounts at the money precision), for whoever may run that report. Only the two
+	totals are computed (the report's shipments, credit limits, orders and reps are not needed)."""
+	from crm_ext.accounts.money import money_precision
+	from crm_ext.accounts.receivables import receivables_query
+	from crm_ext.analytics.filters import check_company
 
 	if not may_see_receivables():
 		frappe.throw(_("Not permitted to see receivables."), frappe.PermissionError)
 	company = frappe.parse_json(filters or {}).get("company") or frappe.defaults.get_user_default("Company")
 	if not company:
 		return {"value": 0, "fieldtype": "Percent"}
-	today = getdate(nowdate())
-	period = (
-		cint(frappe.db.get_single_value("CRM Ext Settings", "shipments_period_days")) or DEFAULT_PERIOD_DAYS
-	)
-	_columns, rows = execute(
-		{"company": company, "report_date": today, "from_date": add_days(today, -period)}
-	)
-	receivable = sum(flt(r.receivable) for r in rows if flt(r.receivable) > 0)
-	overdue = sum(flt(r.overdue) for r in rows if flt(r.receivable) > 0)
-	share = share_pct(overdue, receivable)
+	check_company(company)
+	params = NamedParameterWrapper()
+	per_customer = receivables_query(company, getdate(nowdate())).get_sql(param_wrapper=params)
+	precision = int(money_precision())
+	receivable, overdue = frappe.db.sql(
+		f"""select sum(x.receivable), sum(least(x.overdue, x.receivable))
+		from (select round(c.receivable, {precision}) receivable, round(c.overdue, {precision}) overdue
+			from ({per_customer}) c) x
+		where x.receivable > 0""",
+		params.get_parameters(),
+	)[0]
+	share = share_pct(overdue or 0, receivable or 0)
 	return {"value": flt(share or 0, 1), "fieldtype": "Percent"}
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def weighted_pipeline(filters: str | dict | None = None) -> dict:
+	"""The Revenue Forecast's Weighted Pipeline over its twelve months (open cards' expected amount x
+	stage probability, company currency, the user's cards), for whoever may run that report: one
+	grouped query instead of the whole report with its months and invoices."""
+	from crm_ext.analytics.filters import check_company
+	from crm_ext.crm_ext.report.revenue_forecast.revenue_forecast import weighted_pipeline_total
+
+	if not may_run_report(FORECAST_REPORT):
+		frappe.throw(_("Not permitted to see the revenue forecast."), frappe.PermissionError)
+	company = frappe.parse_json(filters or {}).get("company") or frappe.defaults.get_user_default("Company")
+	if not company:
+		return {"value": 0, "fieldtype": "Currency"}
+	check_company(company)
+	return {"value": weighted_pipeline_total(company), "fieldtype": "Currency"}
 
 
 PLAN_REPORT = "Plan vs Fact"

@@ -11,7 +11,8 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import DateFormat
 from frappe.utils import add_days, getdate
-from pypika.terms import Criterion
+from pypika.terms import Criterion, Term
+from pypika.utils import format_alias_sql
 
 from crm_ext.sales.access import sees_all_leads
 
@@ -108,6 +109,26 @@ def where_all(query, criteria):
 
 def month_of(column):
 	return DateFormat(column, "%Y-%m")
+
+
+class YearMonth(Term):
+	"""``extract(year_month from column)``: the month as the integer YYYYMM (NULL for NULL).
+	Grouping by it is about twice as fast as by ``date_format`` (a string per row)."""
+
+	def __init__(self, column, alias: str | None = None):
+		super().__init__(alias=alias)
+		self.column = column
+
+	def get_sql(self, **kwargs) -> str:
+		sql = f"extract(year_month from {self.column.get_sql(**kwargs)})"
+		return format_alias_sql(sql, self.alias, **kwargs)
+
+
+def month_key(year_month: int | None) -> str | None:
+	"""YYYYMM (of :class:`YearMonth`) -> 'YYYY-MM'."""
+	if not year_month:
+		return None
+	return f"{int(year_month) // 100:04d}-{int(year_month) % 100:02d}"
 
 
 def month_label(month: str) -> str:

@@ -1,7 +1,9 @@
 """Customer segments: ABC by revenue share and RFM scores from submitted Sales Invoices.
 
-SQL returns one row per customer (net revenue in company currency, invoices, last invoice
-date); :func:`crm_ext.logic.analytics.abc_classes` and ``rfm_scores`` classify them. The
+One query returns one row per customer (net revenue in company currency, invoices, last invoice
+date) with its classes, computed by window functions by the rules of
+:func:`crm_ext.logic.analytics.abc_classes` and ``rfm_scores`` (a tier-2 test holds the two to the
+same answers on data with ties and edges). The
 "Tag Customers" action writes the classes to the Customer's ``crm_segment`` / ``crm_rfm``
 fields (see crm_ext/setup/custom_fields.py) for marketing lists.
 """
@@ -10,11 +12,12 @@ import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Max, Sum
-from frappe.utils import add_days, add_years, date_diff, getdate, nowdate
+from frappe.query_builder.terms import NamedParameterWrapper
+from frappe.utils import add_days, add_years, getdate, nowdate
 from pypika.terms import Case
 
 from crm_ext.analytics.filters import as_filters, restricted_user, scoped_customers
-from crm_ext.logic.analytics import RFMInput, abc_classes, check_abc_shares, rfm_scores
+from crm_ext.logic.analytics import check_abc_shares
 from crm_ext.logic.errors import LogicError
 from crm_ext.utils import throw
 
@@ -29,21 +32,21 @@ def period(filters) -> tuple:
 
 
 def customer_segments(filters) -> list[dict]:
-	"""One dict per customer with revenue, share, ABC class and RFM scores, largest revenue first."""
+	"""One dict per customer with revenue, share, ABC class and RFM scores, largest revenue first.
+
+	One query: the invoices per customer, the customer's fields, then the classes by window
+	functions (:func:`classified`); the rules are those of :mod:`crm_ext.logic.analytics`."""
 	filters = as_filters(filters)
 	if not filters.get("company"):
 		frappe.throw(_("Choose a Company in the filters."), title=_("Company Missing"))
 	a_share = filters.get("a_share") if filters.get("a_share") not in (None, "") else 80
 	b_share = filters.get("b_share") if filters.get("b_share") not in (None, "") else 15
 	try:
-		check_abc_shares(a_share, b_share)
+		a_share, b_share = check_abc_shares(a_share, b_share)
 	except LogicError as e:
 		throw(e, title=_("Invalid Shares"))
 	from_date, to_date = period(filters)
 	sales = Invoice.is_return == 0
-	# the invoices per customer, then the few customer fields in a second query (grouping by them
-	# too would carry them through the whole aggregate; a join to the aggregate makes MariaDB
-	# compute it once per customer)
 	query = (
 		frappe.qb.from_(Invoice)
 		.select(
@@ -60,52 +63,70 @@ def customer_segments(filters) -> list[dict]:
 	customers = scoped_customers(filters)
 	if customers is not None:
 		query = query.where(Invoice.customer.isin(customers))
-	rows = query.run(as_dict=True)
-	fields = {
-		c.name: c
-		for c in (
-			frappe.qb.from_(Customer)
-			.select(Customer.name, Customer.customer_name, Customer.crm_segment, Customer.crm_rfm)
-			.where(Customer.name.isin([r.customer for r in rows] or [""]))
-			.run(as_dict=True)
-		)
-	}
-	rows = [row for row in rows if row.customer in fields]  # (as the join did)
-	for row in rows:
-		customer = fields[row.customer]
-		row.update(
-			customer_name=customer.customer_name, crm_segment=customer.crm_segment, crm_rfm=customer.crm_rfm
-		)
-	classes = abc_classes({r.customer: r.revenue for r in rows}, a_share, b_share)
-	scores = rfm_scores(
-		{
-			r.customer: RFMInput(
-				recency_days=date_diff(to_date, r.last_invoice) if r.last_invoice else 10**6,
-				frequency=r.invoices or 0,
-				monetary=r.revenue or 0,
-			)
-			for r in rows
-		}
+	# the classes over the aggregate alone, the customer's fields joined to the few classified rows
+	# (joined to the aggregate, MariaDB computes it as a lateral table once per customer)
+	params = NamedParameterWrapper()
+	aggregate = query.get_sql(param_wrapper=params)
+	precision = frappe.get_precision("Sales Invoice", "base_net_total") or 2
+	return frappe.db.sql(
+		f"""select k.customer, cu.customer_name, k.revenue, k.share, k.cumulative_share, k.abc,
+			k.invoices, k.last_invoice, k.days_since, k.r, k.f, k.m, k.rfm, cu.crm_segment, cu.crm_rfm
+		from ({classified(aggregate, precision)}) k
+		join `tabCustomer` cu on cu.name = k.customer
+		order by k.seq""",
+		{**params.get_parameters(), "abc_a": a_share, "abc_b": b_share, "to_date": to_date},
+		as_dict=True,
 	)
-	total = sum(r.revenue for r in rows if r.revenue > 0)
-	rows.sort(key=lambda r: (-r.revenue, r.customer))
-	cumulative = 0
-	for row in rows:
-		cumulative += max(row.revenue, 0)
-		r, f, m = scores[row.customer]
-		row.update(
-			{
-				"share": float(row.revenue * 100 / total) if total else 0,
-				"cumulative_share": float(cumulative * 100 / total) if total else 0,
-				"abc": classes[row.customer],
-				"days_since": date_diff(to_date, row.last_invoice) if row.last_invoice else None,
-				"r": r,
-				"f": f,
-				"m": m,
-				"rfm": f"{r}{f}{m}",
-			}
-		)
-	return rows
+
+
+def classified(per_customer: str, precision: int = 2, bins: int = 5) -> str:
+	"""SQL: the rows of ``per_customer`` (customer, revenue, invoices, last_invoice) with seq
+	(1 = largest revenue), days_since, share, cumulative_share (%, 2 decimals), abc, r, f, m and rfm, largest
+	revenue first, computed as :func:`crm_ext.logic.analytics.abc_classes` and ``rfm_scores`` do
+	(parameters ``abc_a``, ``abc_b``: the A and B shares; ``to_date``: the day recency counts to).
+
+	- order: revenue descending, then the customer's ID by code point (``utf8mb4_bin``: Python's
+	  string order), the order the ABC line is drawn in;
+	- ABC: the positive revenue of the customers before a customer against the A (A + B) share of
+	  the total positive revenue; no positive revenue, or no total: C;
+	- RFM: 1 + bins x (customers with a strictly worse value) div customers; ``rank() - 1`` over the
+	  values from worst to best is that count (equal values share a rank). No sale in the period
+	  (only credit notes): recency 10^6 days.
+	"""
+	order = "x.revenue desc, x.customer collate utf8mb4_bin"
+	positive = "greatest(x.revenue, 0)"
+	bins = int(bins)
+	return f"""
+		select y.customer, row_number() over (order by y.revenue desc, y.customer collate utf8mb4_bin) seq,
+			round(y.revenue, {int(precision)}) revenue, y.invoices, y.last_invoice,
+			datediff(%(to_date)s, y.last_invoice) days_since,
+			if(y.total > 0, round(y.revenue * 100 / y.total, 2), 0) share,
+			if(y.total > 0, round(y.running * 100 / y.total, 2), 0) cumulative_share,
+			case
+				when y.revenue <= 0 or not y.total then 'C'
+				when y.before_ * 100 < %(abc_a)s * y.total then 'A'
+				when y.before_ * 100 < (%(abc_a)s + %(abc_b)s) * y.total then 'B'
+				else 'C' end abc,
+			1 + (y.r_worse * {bins}) div y.n r,
+			1 + (y.f_worse * {bins}) div y.n f,
+			1 + (y.m_worse * {bins}) div y.n m,
+			concat(1 + (y.r_worse * {bins}) div y.n, 1 + (y.f_worse * {bins}) div y.n,
+				1 + (y.m_worse * {bins}) div y.n) rfm
+		from (
+			select x.*,
+				count(*) over () n,
+				sum({positive}) over () total,
+				sum({positive}) over (order by {order} rows unbounded preceding) running,
+				coalesce(sum({positive}) over (
+					order by {order} rows between unbounded preceding and 1 preceding), 0) before_,
+				rank() over (order by x.recency desc) - 1 r_worse,
+				rank() over (order by x.invoices) - 1 f_worse,
+				rank() over (order by x.revenue) - 1 m_worse
+			from (
+				select s.*, coalesce(datediff(%(to_date)s, s.last_invoice), 1000000) recency
+				from ({per_customer}) s
+			) x
+		) y"""
 
 
 @frappe.whitelist(methods=["POST"])

@@ -155,3 +155,34 @@ class TestReceivablesOverdueCard(CRMTestCase):
 		frappe.set_user(make_user("crm-card-rep@example.com", "Sales User"))
 		with self.assertRaises(frappe.PermissionError):
 			receivables_overdue_share({"company": company})
+
+	def test_share_follows_the_ledger(self):
+		"""Overdue and not-yet-due invoices on the ledger: the card is the report's totals."""
+		from crm_ext.analytics.cards import receivables_overdue_share
+		from crm_ext.analytics.testing import make_invoice
+		from crm_ext.crm_ext.report.receivables_health.receivables_health import execute
+		from crm_ext.testing import make_customer
+
+		company = default_company()
+		today = getdate(nowdate())
+
+		def totals():
+			_columns, rows = execute(
+				{"company": company, "report_date": today, "from_date": add_days(today, -90)}
+			)
+			return (
+				sum(r.receivable for r in rows if r.receivable > 0),
+				sum(r.overdue for r in rows if r.receivable > 0),
+			)
+
+		before = totals()
+		late, fresh = make_customer("_Test Card Late"), make_customer("_Test Card Fresh")
+		make_invoice(late, 300, posting_date=add_days(today, -60), due_date=add_days(today, -30))
+		make_invoice(fresh, 100, posting_date=today, due_date=add_days(today, 30))
+		make_invoice(fresh, 50, posting_date=add_days(today, -40), due_date=add_days(today, -10))
+		receivable, overdue = totals()
+		self.assertEqual((receivable - before[0], overdue - before[1]), (450, 350))
+		frappe.set_user(make_user("crm-card-accounts@example.com", "Accounts User"))
+		self.assertAlmostEqual(
+			receivables_overdue_share({"company": company})["value"], round(100 * overdue / receivable, 1), 1
+		)

@@ -93,8 +93,8 @@ def report_cases(company: str, days: int = 365, only: tuple = ()) -> list[Case]:
 			),
 			"Revenue Forecast": (
 				{"company": company, "pipeline": pipeline},
-				lambda f, u=rule_user: hand_sql.hand_revenue_forecast(f, u),
-				hand_sql.app_revenue_forecast,
+				lambda f, u=rule_user: hand_sql.hand_revenue_forecast_months(f, u),
+				hand_sql.app_revenue_forecast_months,
 			),
 			"Sales KPIs": (
 				{"group_by": "Source", **year},

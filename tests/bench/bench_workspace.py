@@ -74,8 +74,8 @@ def list_call(fields, filters, page_length: int):
 	return call
 
 
-def hand_list(fields, user, pipeline: str | None, page_length: int):
-	where = " and c.pipeline = %(p)s" if pipeline else ""
+def hand_list(fields, user, pipeline: str | None, page_length: int, extra: str = ""):
+	where = (" and c.pipeline = %(p)s" if pipeline else "") + extra
 	limit = f" limit {page_length}" if page_length else ""
 	columns = ", ".join(f"c.`{f}`" for f in fields)
 	return lambda: [
@@ -147,15 +147,13 @@ def workspace_cases(company: str) -> list[Case]:
 		if role in ("Sales User", "Sales Manager", "Accounts User"):
 			items.append(
 				(
-					"card Weighted Pipeline (report)",
+					"card Weighted Pipeline",
 					desk_call(
-						"frappe.desk.query_report.run",
-						report_name="Revenue Forecast",
+						"crm_ext.analytics.cards.weighted_pipeline",
 						filters=frappe.as_json({"company": company}),
-						ignore_prepared_report=1,
 					),
-					lambda u=u: hand_sql.hand_revenue_forecast({"company": company}, u)["weighted"],
-					lambda r: flt(sum(row["weighted"] for row in hand_sql.report_rows(r)), 2),
+					lambda u=u: hand_weighted(company, u),
+					lambda r: flt(r["value"], 2),
 				)
 			)
 		todo_rule = (
@@ -193,8 +191,8 @@ def workspace_cases(company: str) -> list[Case]:
 						"crm_ext.analytics.cards.receivables_overdue_share",
 						filters=frappe.as_json({"company": company}),
 					),
-					None,
-					lambda r: r,
+					lambda: hand_overdue_share(company, today),
+					lambda r: r["value"],
 				)
 			)
 		if sales:
@@ -272,17 +270,90 @@ def workspace_cases(company: str) -> list[Case]:
 						app_list,
 					)
 				)
+			board = [["Sales Lead", "pipeline", "=", pipeline]]
 			items.append(
 				(
-					"kanban board (the desk loads every card of the board)",
-					list_call(KANBAN_FIELDS, [["Sales Lead", "pipeline", "=", pipeline]], 0),
+					"kanban, every card of the board (Frappe's page_length 0)",
+					list_call(KANBAN_FIELDS, board, 0),
 					hand_list(KANBAN_FIELDS, u, pipeline, 0),
 					app_list,
 				)
 			)
+			# what would bound the board's request without replacing Frappe's board: a page of
+			# cards (Frappe's own list paging), only open cards, only the rep's own cards
+			items.append(
+				(
+					"kanban, a page of 100 cards (the app's board)",
+					list_call(KANBAN_FIELDS, board, 100),
+					hand_list(KANBAN_FIELDS, u, pipeline, 100),
+					app_list,
+				)
+			)
+			items.append(
+				(
+					"kanban, open cards only",
+					list_call(KANBAN_FIELDS, [*board, ["Sales Lead", "stage_kind", "=", "Open"]], 0),
+					hand_list(KANBAN_FIELDS, u, pipeline, 0, " and c.stage_kind = 'Open'"),
+					app_list,
+				)
+			)
+			if u:
+				mine = f" and c.lead_owner = {frappe.db.escape(user)}"
+				items.append(
+					(
+						"kanban, own cards (Responsible = me), open only",
+						list_call(
+							KANBAN_FIELDS,
+							[
+								*board,
+								["Sales Lead", "lead_owner", "=", user],
+								["Sales Lead", "stage_kind", "=", "Open"],
+							],
+							0,
+						),
+						hand_list(KANBAN_FIELDS, u, pipeline, 0, mine + " and c.stage_kind = 'Open'"),
+						app_list,
+					)
+				)
 		for label, app, hand, normalise in items:
 			cases.append(Case(label, persona, user, app, hand, normalise))
 	return cases
+
+
+def hand_weighted(company: str, user: str | None) -> float:
+	"""The weighted open pipeline of the next twelve months (and of no close date) the user sees."""
+	from frappe.utils import add_months, get_first_day, get_last_day
+
+	end = getdate(get_last_day(add_months(getdate(get_first_day(getdate())), 11)))
+	return flt(
+		frappe.db.sql(
+			f"""select sum(c.expected_amount * s.probability / 100)
+			from `tabSales Lead` c join `tabPipeline Stage` s on s.name = c.stage
+			where c.stage_kind = 'Open' and c.company = %(c)s
+				and (c.expected_close_date is null or c.expected_close_date <= %(e)s){rule(user)}""",
+			{"c": company, "e": end},
+		)[0][0],
+		2,
+	)
+
+
+def hand_overdue_share(company: str, today) -> float:
+	"""Overdue % of the receivables: per customer the ledger balance and the part of it on ordinary
+	invoices past due (at most the balance), over the customers with a positive balance."""
+	receivable, overdue = frappe.db.sql(
+		"""select sum(r), sum(least(o, r)) from (
+			select round(sum(p.amount), 2) r,
+				round(sum(case when i.is_return = 0 and i.due_date < %(t)s then p.amount else 0 end), 2) o
+			from `tabPayment Ledger Entry` p
+			left join `tabSales Invoice` i
+				on p.against_voucher_type = 'Sales Invoice' and i.name = p.against_voucher_no
+			where p.company = %(c)s and p.party_type = 'Customer' and p.account_type = 'Receivable'
+				and p.delinked = 0 and p.posting_date <= %(t)s
+			group by p.party) x
+		where r > 0""",
+		{"c": company, "t": today},
+	)[0]
+	return flt(overdue * 100 / receivable, 1) if receivable else 0
 
 
 def hand_activity(since, user: str | None) -> dict:

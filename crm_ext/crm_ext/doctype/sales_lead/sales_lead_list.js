@@ -19,6 +19,7 @@ frappe.listview_settings["Sales Lead"] = {
 		if (frappe.user.has_role(["Sales Manager", "CRM Manager", "System Manager"])) {
 			listview.page.add_menu_item(__("Hand Over Cards"), () => handover_dialog(listview));
 		}
+		if (listview.view_name === "Kanban") crm_ext.sales_kanban.paged(listview);
 	},
 	refresh(listview) {
 		// called by the list and by the pipeline's kanban board (a list view too) after each render
@@ -124,6 +125,23 @@ crm_ext.sales_kanban.attach = function (listview) {
 };
 
 crm_ext.sales_kanban.titles = {};
+
+// Frappe's board asks for every card of the board at once (KanbanView sets page_length 0 and
+// hides the list's paging): 1.8-4.5 s at 100,000 cards. The board gets Frappe's own list paging
+// back: the latest-modified 100 cards (10-35 ms a request for any user, row rule included), with
+// the list's page sizes and "Load More" adding the next page to the columns.
+crm_ext.sales_kanban.PAGE = 100;
+
+crm_ext.sales_kanban.paged = function (listview) {
+	if (listview.$paging_area) return;
+	listview.page_length = listview.selected_page_count = crm_ext.sales_kanban.PAGE;
+	frappe.views.ListView.prototype.setup_paging_area.call(listview);
+	listview.toggle_result_area = function () {
+		this.$result.toggle(this.data.length > 0);
+		this.$paging_area.toggle(this.data.length > 0);
+		this.$paging_area.find(".btn-more").toggle(this.start + this.page_length <= this.data.length);
+	};
+};
 
 function on_sales_board() {
 	return window.cur_list && cur_list.doctype === "Sales Lead" && cur_list.view_name === "Kanban";

@@ -18,13 +18,10 @@ from crm_ext.analytics.segments import customer_segments
 def execute(filters=None):
 	filters = as_filters(filters)
 	filters.company = filters.get("company") or frappe.defaults.get_user_default("Company")
-	rows = customer_segments(filters)
+	rows = customer_segments(filters)  # revenue and shares rounded by the query
 	currency = frappe.get_cached_value("Company", filters.company, "default_currency")
 	precision = frappe.get_precision("Sales Invoice", "base_net_total") or 2
 	for row in rows:
-		row.revenue = flt(row.revenue, precision)
-		row.share = flt(row.share, 2)
-		row.cumulative_share = flt(row.cumulative_share, 2)
 		row.currency = currency
 	return columns(), rows, None, chart(rows), summary(rows, currency, precision)
 
@@ -69,7 +66,11 @@ def columns() -> list[dict]:
 
 
 def revenue_by_class(rows) -> dict[str, float]:
-	return {c: sum(max(row.revenue, 0) for row in rows if row.abc == c) for c in "ABC"}
+	revenue = dict.fromkeys("ABC", 0)
+	for row in rows:
+		if row.revenue > 0:
+			revenue[row.abc] += row.revenue
+	return revenue
 
 
 def chart(rows) -> dict | None:
@@ -90,9 +91,12 @@ def chart(rows) -> dict | None:
 def summary(rows, currency: str, precision: int) -> list[dict]:
 	revenue = revenue_by_class(rows)
 	indicators = {"A": "Green", "B": "Orange", "C": "Red"}
+	counts = dict.fromkeys("ABC", 0)
+	for row in rows:
+		counts[row.abc] += 1
 	cards = []
 	for c in "ABC":
-		count = sum(1 for row in rows if row.abc == c)
+		count = counts[c]
 		cards.append(
 			{
 				"value": count,

@@ -1,9 +1,13 @@
+import random
+from decimal import Decimal
+
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from crm_ext.analytics.segments import tag_customers
+from crm_ext.analytics.segments import classified, tag_customers
 from crm_ext.analytics.testing import default_company, lead_through, make_analytics_pipeline, make_invoice
 from crm_ext.crm_ext.report.customer_segments.customer_segments import execute
+from crm_ext.logic.analytics import RFMInput, abc_classes, rfm_scores
 from crm_ext.testing import CRMTestCase, make_customer, make_user
 
 PIPELINE = "_Test Segments Pipeline"
@@ -75,3 +79,90 @@ class TestCustomerSegments(CRMTestCase):
 		self.assertEqual(rows[self.c["C2"]].abc, "A")
 		with self.assertRaises(frappe.PermissionError):
 			tag_customers({"company": self.company})
+
+
+class TestSegmentsQueryFollowsTheRules(CRMTestCase):
+	"""The window-function query of the report gives the classes of the pure rules
+	(crm_ext.logic.analytics.abc_classes, rfm_scores) on data with ties and edges."""
+
+	TO_DATE = "2026-06-30"
+
+	def classes_by_query(self, rows, a_share=80, b_share=15) -> dict:
+		literal = " union all ".join(
+			"select {} customer, cast({} as decimal(21,9)) revenue, {} invoices, {} last_invoice".format(
+				frappe.db.escape(customer),
+				revenue,
+				invoices,
+				frappe.db.escape(last) if last else "cast(null as date)",
+			)
+			for customer, revenue, invoices, last in rows
+		)
+		found = frappe.db.sql(
+			classified(literal),
+			{"abc_a": Decimal(str(a_share)), "abc_b": Decimal(str(b_share)), "to_date": self.TO_DATE},
+			as_dict=True,
+		)
+		return {row.customer: (row.abc, row.r, row.f, row.m) for row in found}, [r.customer for r in found]
+
+	def classes_by_rules(self, rows, a_share=80, b_share=15) -> dict:
+		to_date = getdate(self.TO_DATE)
+		abc = abc_classes({c: Decimal(str(rev)) for c, rev, _i, _l in rows}, a_share, b_share)
+		rfm = rfm_scores(
+			{
+				c: RFMInput(
+					recency_days=(to_date - getdate(last)).days if last else 10**6,
+					frequency=invoices,
+					monetary=Decimal(str(rev)),
+				)
+				for c, rev, invoices, last in rows
+			}
+		)
+		order = sorted((c for c, *_rest in rows), key=lambda c: (-Decimal(str(rows_by(rows)[c])), c))
+		return {c: (abc[c], *rfm[c]) for c in abc}, order
+
+	def assert_same(self, rows, a_share=80, b_share=15):
+		by_query, query_order = self.classes_by_query(rows, a_share, b_share)
+		by_rules, rules_order = self.classes_by_rules(rows, a_share, b_share)
+		self.assertEqual(by_query, by_rules)
+		self.assertEqual(query_order, rules_order)
+
+	def test_ties_on_the_lines_and_in_every_score(self):
+		rows = [
+			# 800 of 1000 before the third: equal revenues straddle the A line, decided by the ID
+			("b", "400", 3, "2026-06-01"),
+			("B", "400", 3, "2026-06-01"),
+			("a", "150", 1, "2026-05-01"),  # crosses 95 %: B
+			("É", "25", 1, "2026-05-01"),
+			("Z", "25", 2, None),  # only credit notes in the period: worst recency
+			("zero", "0", 1, "2026-04-01"),
+			("credit", "-30", 0, None),
+			("tiny", "0.000000001", 1, "2026-06-30"),
+		]
+		self.assert_same(rows)
+		self.assert_same(rows, a_share=40, b_share=0)  # B empty: the line at 40 %
+		self.assert_same(rows, a_share=100, b_share=0)
+
+	def test_no_positive_revenue_is_all_c(self):
+		rows = [("x", "0", 0, None), ("y", "-5", 0, None)]
+		self.assert_same(rows)
+		self.assertEqual({v[0] for v in self.classes_by_query(rows)[0].values()}, {"C"})
+
+	def test_random_tables_with_many_ties(self):
+		rng = random.Random(15)
+		for _ in range(25):
+			n = rng.randint(1, 40)
+			rows = [
+				(
+					f"c{rng.randint(0, 9)}{i}",
+					str(rng.choice([0, -10, 10, 10, 20, 50, 100, rng.randint(-50, 500)])),
+					rng.randint(0, 3),
+					None if rng.random() < 0.15 else f"2026-0{rng.randint(1, 6)}-1{rng.randint(0, 9)}",
+				)
+				for i in range(n)
+			]
+			a = rng.choice([80, 50, 33.3, 100, 10])
+			self.assert_same(rows, a_share=a, b_share=rng.choice([0, min(15, 100 - a), min(20, 100 - a)]))
+
+
+def rows_by(rows) -> dict:
+	return {c: rev for c, rev, _i, _l in rows}

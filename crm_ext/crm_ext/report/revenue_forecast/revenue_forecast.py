@@ -16,14 +16,16 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_months, flt, get_first_day, get_last_day, getdate, nowdate
+from pypika.terms import LiteralValue
 
 from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
+	YearMonth,
 	as_filters,
 	lead_criteria,
+	month_key,
 	month_label,
-	month_of,
 	scoped_customers,
 	where_all,
 )
@@ -42,8 +44,7 @@ def execute(filters=None):
 		frappe.throw(_("Choose a Company in the filters."), title=_("Company Missing"))
 	filters.company = company
 	currency = frappe.get_cached_value("Company", company, "default_currency")
-	from_date = getdate(get_first_day(filters.get("from_date") or nowdate()))
-	to_date = getdate(filters.get("to_date") or get_last_day(add_months(from_date, 11)))
+	from_date, to_date = forecast_period(filters)
 	first_month = from_date.strftime("%Y-%m")
 
 	pipeline_lines, cards, skipped = open_pipeline(filters, to_date, first_month, currency)
@@ -75,16 +76,36 @@ def execute(filters=None):
 	return columns(), data, message, chart(data), summary(data, filters.get("target"), currency, precision)
 
 
-def open_pipeline(filters, to_date, first_month: str, currency: str):
+def forecast_period(filters) -> tuple:
+	"""The first day of the from_date's month (default: this month) and the to_date (default: the
+	last day of the twelfth month)."""
+	from_date = getdate(get_first_day(filters.get("from_date") or nowdate()))
+	to_date = getdate(filters.get("to_date") or get_last_day(add_months(from_date, 11)))
+	return from_date, to_date
+
+
+def weighted_pipeline_total(company: str) -> float:
+	"""The report's Weighted Pipeline total for the company over its default twelve months, as the
+	current user sees it (their cards' row rule), without the months and the invoices."""
+	filters = frappe._dict(company=company)
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	_from_date, to_date = forecast_period(filters)
+	lines, _cards, _skipped = open_pipeline(filters, to_date, "", currency, by_month=False)
+	precision = frappe.get_precision("Sales Lead", "expected_amount") or 2
+	return flt(sum((b.weighted for b in forecast(lines).values()), 0), precision)
+
+
+def open_pipeline(filters, to_date, first_month: str, currency: str, by_month: bool = True):
 	"""ForecastLines and card counts per bucket of the open cards closing up to ``to_date`` (or
-	without a close date), and the cards left out for want of an exchange rate per currency."""
-	month = month_of(Lead.expected_close_date)
+	without a close date), and the cards left out for want of an exchange rate per currency.
+	``by_month=False``: one bucket (the totals of the Weighted Pipeline card)."""
+	month = YearMonth(Lead.expected_close_date)
 	query = (
 		frappe.qb.from_(Lead)
 		.join(Stage)
 		.on(Stage.name == Lead.stage)
 		.select(
-			month.as_("month"),
+			(month if by_month else LiteralValue("NULL")).as_("month"),
 			Lead.currency,
 			Stage.probability,
 			Sum(Lead.expected_amount).as_("amount"),
@@ -92,7 +113,7 @@ def open_pipeline(filters, to_date, first_month: str, currency: str):
 		)
 		.where(Lead.stage_kind == "Open")
 		.where(Lead.expected_close_date.isnull() | (Lead.expected_close_date <= to_date))
-		.groupby(month, Lead.currency, Stage.probability)
+		.groupby(*([month] if by_month else []), Lead.currency, Stage.probability)
 	)
 	query = where_all(query, lead_criteria(filters, period_field=None))
 	rates, skipped, lines, cards = {}, {}, [], {}
@@ -101,7 +122,7 @@ def open_pipeline(filters, to_date, first_month: str, currency: str):
 		if not rate:
 			skipped[row.currency] = skipped.get(row.currency, 0) + row.cards
 			continue
-		bucket = month_bucket(row.month, first_month)
+		bucket = month_bucket(month_key(row.month), first_month)
 		lines.append(ForecastLine(bucket, row.amount or 0, row.probability or 0, rate))
 		cards[bucket] = cards.get(bucket, 0) + row.cards
 	return lines, cards, skipped
@@ -109,7 +130,7 @@ def open_pipeline(filters, to_date, first_month: str, currency: str):
 
 def invoiced_unpaid(filters, to_date, first_month: str, currency: str) -> list[ForecastLine]:
 	"""ForecastLines of the outstanding amounts of submitted Sales Invoices due up to ``to_date``."""
-	month = month_of(Invoice.due_date)
+	month = YearMonth(Invoice.due_date)
 	query = (
 		frappe.qb.from_(Invoice)
 		.select(
@@ -131,7 +152,7 @@ def invoiced_unpaid(filters, to_date, first_month: str, currency: str) -> list[F
 	for row in query.run(as_dict=True):
 		same = (row.party_account_currency or currency) == currency
 		amount = row.outstanding if same else row.outstanding_converted
-		lines.append(ForecastLine(month_bucket(row.month, first_month), amount or 0))
+		lines.append(ForecastLine(month_bucket(month_key(row.month), first_month), amount or 0))
 	return lines
 
 

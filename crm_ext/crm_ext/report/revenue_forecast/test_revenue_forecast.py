@@ -70,3 +70,22 @@ class TestRevenueForecast(CRMTestCase):
 		self.assertEqual(list(rows), [m1])
 		self.assertEqual((rows[m1]["pipeline"], rows[m1]["weighted"]), (2000, 1000))
 		self.assertEqual(summary["Invoiced, Unpaid"], 0)
+
+	def test_weighted_pipeline_card_is_the_reports_total(self):
+		"""The workspace card computes only the total: the same as the report's rows, for whoever
+		may run the report (a rep: their own cards), refused to others."""
+		from crm_ext.analytics.cards import weighted_pipeline
+
+		manager = make_user("forecast.manager@example.com", "Sales Manager")
+		for user, expected in ((manager, None), (self.rep, 1000)):
+			frappe.set_user(user)
+			_columns, data, *_rest = execute({"company": self.company})
+			total = sum(row["weighted"] for row in data)
+			card = weighted_pipeline({"company": self.company})
+			self.assertEqual(card["fieldtype"], "Currency")
+			self.assertAlmostEqual(card["value"], total, places=2)
+			if expected is not None:
+				self.assertEqual(card["value"], expected)
+		frappe.set_user(make_user("forecast.buyer@example.com", "Purchase User"))
+		with self.assertRaises(frappe.PermissionError):
+			weighted_pipeline({"company": self.company})

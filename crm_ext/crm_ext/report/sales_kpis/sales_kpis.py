@@ -8,7 +8,7 @@
   company currency) per customer of the won cards;
 - acquisition cost (campaigns): the campaign's *Campaign Spend* per customer won from it.
 
-Three grouped queries (cards, won moves, invoices); Python divides. The usual filters and row
+Four grouped queries (cards, customers won, won moves, invoices); Python divides. The usual filters and row
 rules apply (:mod:`crm_ext.analytics.filters`): a Sales User sees the figures of their own cards.
 """
 
@@ -21,7 +21,7 @@ from pypika.functions import Coalesce
 from pypika.terms import Case, CustomFunction, LiteralValue
 
 from crm_ext.analytics.columns import readable_links
-from crm_ext.analytics.filters import Lead, as_filters, lead_criteria, where_all
+from crm_ext.analytics.filters import Lead, as_filters, lead_criteria, period_criteria, where_all
 from crm_ext.logic.analytics import percent, ratio
 
 Log = DocType("Sales Lead Stage Log")
@@ -82,12 +82,23 @@ def card_figures(filters, field: str) -> dict:
 			Count("*").as_("cards"),
 			Sum(Case().when(won, 1).else_(0)).as_("won"),
 			Sum(Case().when(Lead.stage_kind == "Lost", 1).else_(0)).as_("lost"),
-			Count(Case().when(won, Lead.customer)).distinct().as_("customers"),
 		)
 		.groupby(Lead[field])
 	)
 	query = where_all(query, lead_criteria(filters))
-	return {row.grp: row for row in query.run(as_dict=True)}
+	cards = {row.grp: row for row in query.run(as_dict=True)}
+	# the customers of the won cards in a query of their own: a distinct count inside the grouping
+	# of every card doubles its time
+	query = (
+		frappe.qb.from_(Lead)
+		.select(Lead[field].as_("grp"), Count(Lead.customer).distinct().as_("customers"))
+		.where(won)
+		.groupby(Lead[field])
+	)
+	customers = dict(where_all(query, lead_criteria(filters)).run())
+	for group, row in cards.items():
+		row.customers = customers.get(group, 0)
+	return cards
 
 
 def cycle_days(filters, field: str) -> dict:
@@ -101,7 +112,15 @@ def cycle_days(filters, field: str) -> dict:
 		.where(Log.to_kind == "Won")
 		.groupby(Lead[field])
 	)
-	query = where_all(query, lead_criteria(filters))
+	# a card created in the period moved on or after the period's start: bounds the won moves read
+	# (kind_changed_index) to the period instead of the whole history
+	query = where_all(
+		query,
+		[
+			*lead_criteria(filters),
+			*period_criteria(Log.changed_on, frappe._dict(from_date=filters.get("from_date"))),
+		],
+	)
 	return {row.grp: row.days for row in query.run(as_dict=True)}
 
 
