@@ -119,7 +119,11 @@ doc_events = {
 	},
 	"Communication": {
 		"validate": "crm_ext.doors.attached.communication_validate",
-		"after_insert": "crm_ext.sales.first_contact.on_communication",
+		"after_insert": [
+			"crm_ext.sales.first_contact.on_communication",
+			# a reply to a campaign lands on the card it went to
+			"crm_ext.sales.campaigns.on_communication",
+		],
 	},
 	"Request for Quotation": {
 		"validate": "crm_ext.supply.eligibility.check_transaction",

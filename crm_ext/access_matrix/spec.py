@@ -61,6 +61,7 @@ RECORDS = {
 	"interaction_summary_a": "Interaction Summary",
 	"plan_a": "Sales Plan",
 	"plan_b": "Sales Plan",
+	"campaign_send": "Sales Campaign Send",
 }
 
 # child row key -> (doctype, parent record key)
@@ -138,6 +139,8 @@ READERS = {
 	# a rep's sales plan: the rep and whoever sees every card
 	"plan_a": SALES_SEE_ALL | {"sales_a"},
 	"plan_b": SALES_SEE_ALL | {"sales_b"},
+	# a campaign send: the head of sales' (reps never send, see or list campaign sends)
+	"campaign_send": frozenset({"sales_manager"}),
 }
 
 # record key -> {persona: status of a plain change}; everyone else: 403
@@ -152,6 +155,7 @@ WRITERS = {
 	"lost_reason": {"sales_manager": 200},
 	"plan_a": {"sales_manager": 200},
 	"plan_b": {"sales_manager": 200},
+	"campaign_send": {"sales_manager": 200},
 	"template": {"purchase_manager": 200},
 	"qualification_a": {"supplier_a": 200, "purchase_user": 200, "purchase_manager": 200},
 	"qualification_b": {"supplier_b": 200, "purchase_user": 200, "purchase_manager": 200},
@@ -184,6 +188,7 @@ PLAIN_CHANGE = {
 	"Sales Stage Stay": {"number": 99},
 	"Interaction Summary": {"number": 99},
 	"Sales Plan": {"plan_amount": 1234},
+	"Sales Campaign Send": {"subject": "_AM checked"},
 }
 
 # doctype -> personas whose create passes the permission check (others: 403)
@@ -205,6 +210,7 @@ CREATORS = {
 	"Sales Stage Stay": NOBODY,
 	"Interaction Summary": NOBODY,
 	"Sales Plan": frozenset({"sales_manager"}),
+	"Sales Campaign Send": frozenset({"sales_manager"}),
 }
 
 # record key -> personas whose delete passes the permission check (others: 403, nothing deleted)
@@ -219,6 +225,7 @@ DELETERS = {
 	"lost_reason": frozenset({"sales_manager"}),
 	"plan_a": frozenset({"sales_manager"}),
 	"plan_b": frozenset({"sales_manager"}),
+	"campaign_send": frozenset({"sales_manager"}),
 	"template": frozenset({"purchase_manager"}),
 	"qualification_a": frozenset({"purchase_manager"}),
 	"qualification_b": frozenset({"purchase_manager"}),
@@ -326,6 +333,10 @@ METHODS = {
 	"crm_ext.sales.proposals.accept_proposal": Call("POST", NOBODY, {"quotation": "@quotation_a"}),
 	# write on the card and ERPNext's create on Contract (the head of sales; reps have no Contract role)
 	"crm_ext.sales.proposals.make_contract": Call("POST", {"sales_manager"}, {"source_name": "@lead_a"}),
+	# the head of sales previews and sends campaigns; the world's send has no message: the send
+	# answers "write the subject" after the right check (nothing is queued)
+	"crm_ext.sales.campaigns.preview": Call("POST", {"sales_manager"}, {"name": "@campaign_send"}),
+	"crm_ext.sales.campaigns.send": Call("POST", {"sales_manager"}, {"name": "@campaign_send"}, status=417),
 	# --- supply: qualification
 	"crm_ext.supply.eligibility.get_supplier_eligibility": Call(
 		"GET", BUYERS, {"supplier": "@supplier_name_a", "item_groups": []}
