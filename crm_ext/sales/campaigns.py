@@ -14,6 +14,7 @@ Only the head of sales sends: the doctype's role permissions (Sales Manager, CRM
 Manager) are checked before anything is read.
 """
 
+import hashlib
 from collections import Counter
 
 import frappe
@@ -195,6 +196,7 @@ def send(name: str, confirm: int | str | None = 0) -> dict:
 		frappe.throw(_("This campaign was already sent ({0}).").format(_(doc.status)), title=_("Sent"))
 	check_segment(doc)
 	check_message(doc)
+	hold_segment(rules.segment_key(segment_of(doc), doc.channel))
 	earlier = sent_today(doc)
 	if earlier and not frappe.utils.cint(confirm):
 		return {
@@ -215,6 +217,20 @@ def send(name: str, confirm: int | str | None = 0) -> dict:
 		name=name,
 	)
 	return {"queued": True}
+
+
+def hold_segment(key: str) -> None:
+	"""Two sends of one segment at the same moment: the second waits here until the first has
+	committed (a named database lock, released with the transaction), then finds it sent today."""
+	lock = "crm_ext_campaign:" + hashlib.sha1(key.encode()).hexdigest()[:40]
+	if not frappe.db.sql("select get_lock(%s, 30)", lock)[0][0]:
+		frappe.throw(_("Another send of this segment is in progress; try again."), title=_("Busy"))
+
+	def release() -> None:
+		frappe.db.sql("select release_lock(%s)", lock)
+
+	frappe.db.after_commit.add(release)
+	frappe.db.after_rollback.add(release)
 
 
 def job_id(name: str) -> str:

@@ -15,7 +15,7 @@ from crm_ext.analytics import summaries
 from crm_ext.crm_ext.report.sales_kpis.sales_kpis import execute as sales_kpis
 from crm_ext.logic import campaigns as rules
 from crm_ext.logic.summaries import interaction_rows
-from crm_ext.sales.campaigns import card_candidates, job_id
+from crm_ext.sales.campaigns import card_candidates, customer_candidates, job_id
 from crm_ext.sales.test_http_base import DOMAIN, SalesHTTPCase, api_headers
 
 MANAGER = "campaign-manager@sales-http.example.com"
@@ -233,6 +233,19 @@ class TestCampaigns(SalesHTTPCase):
 		other = self.new_send(source="", pipeline="_Test Pipeline").json["data"]["name"]
 		self.assertEqual(self.call(SEND_METHOD, self.manager, name=other).json["message"], {"queued": True})
 
+	def test_two_sends_of_one_segment_at_the_same_moment_queue_one(self):
+		self.card()
+		names = [self.new_send().json["data"]["name"] for _i in range(2)]
+		answers = self.all_at_once(
+			"post", self.method(SEND_METHOD), [{"name": n} for n in names], self.manager
+		)
+		self.assertEqual(sorted(a.status_code for a in answers), [200, 200])
+		messages = [a.json["message"] for a in answers]
+		self.assertEqual(sum(1 for m in messages if m == {"queued": True}), 1, messages)
+		self.assertEqual(sum(1 for m in messages if m.get("needs_confirmation")), 1, messages)
+		statuses = sorted(frappe.db.get_value(SEND, n, "status") for n in names)
+		self.assertEqual(statuses, ["Draft", "Queued"])
+
 	def test_reply_lands_on_the_card_and_campaign_requests_are_counted(self):
 		card = self.card()
 		name = self.new_send().json["data"]["name"]
@@ -314,6 +327,51 @@ class TestCampaigns(SalesHTTPCase):
 		self.assertEqual(
 			{c.reference_name for c in card_candidates(segment, MANAGER)}, {mine.name, theirs.name}
 		)
+
+	def test_customers_of_an_abc_class_are_reached_through_their_primary_contact(self):
+		made = []
+		try:
+			for suffix, segment, consent, unsubscribed in (
+				("A1", "A", 1, 0),
+				("A2", "A", 1, 1),
+				("A3", "A", 0, 0),
+				("B1", "B", 1, 0),
+			):
+				customer = frappe.get_doc(
+					{"doctype": "Customer", "customer_name": f"_Test Campaign Customer {suffix}"}
+				).insert(ignore_permissions=True)
+				contact = frappe.get_doc(
+					{
+						"doctype": "Contact",
+						"first_name": suffix,
+						"unsubscribed": unsubscribed,
+						"email_ids": [{"email_id": self.new_email(suffix.lower()), "is_primary": 1}],
+						"links": [{"link_doctype": "Customer", "link_name": customer.name}],
+					}
+				).insert(ignore_permissions=True)
+				frappe.db.set_value(
+					"Customer",
+					customer.name,
+					{
+						"crm_segment": segment,
+						"crm_marketing_consent": consent,
+						"customer_primary_contact": contact.name,
+					},
+				)
+				made.append((customer.name, contact.name, contact.email_id))
+			found = {
+				c.reference_name: c
+				for c in customer_candidates(rules.Segment(kind=rules.ABC, abc_class="A"))
+				if c.reference_name.startswith("_Test Campaign Customer")
+			}
+			self.assertEqual(sorted(found), [m[0] for m in made[:3]])
+			choice = rules.pick_recipients(found.values(), "E-mail", set())
+			self.assertEqual(
+				[(c.reference_name, a) for c, a in choice.recipients], [(made[0][0], made[0][2])]
+			)
+			self.assertEqual(choice.skipped[rules.NO_CONSENT], 2)  # no consent, or the contact unsubscribed
+		finally:
+			frappe.db.rollback()
 
 	def test_status_and_result_are_the_servers(self):
 		self.card()
