@@ -26,8 +26,11 @@ def send_spring_offer() -> dict:
 		.insert(ignore_permissions=True)
 		.name
 	)
-	# the demo's customers agreed to marketing when they became customers
-	frappe.db.sql("update `tabCustomer` set crm_marketing_consent = 1 where disabled = 0")
+	# the demo's customers (those of its cards) agreed to marketing when they became customers
+	frappe.db.sql(
+		"""update `tabCustomer` set crm_marketing_consent = 1
+		where name in (select customer from `tabSales Lead` where customer is not null)"""
+	)
 	# the administrator runs Customer Segments > Tag Customers (it writes customers: a Sales Master
 	# Manager's right, which the head of sales has not)
 	tagged = tag_customers({"company": company()})
