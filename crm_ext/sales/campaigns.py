@@ -197,7 +197,7 @@ def send(name: str, confirm: int | str | None = 0) -> dict:
 	check_segment(doc)
 	check_message(doc)
 	hold_segment(rules.segment_key(segment_of(doc), doc.channel))
-	earlier = sent_today(doc)
+	earlier = sent_today(doc, for_update=True)
 	if earlier and not frappe.utils.cint(confirm):
 		return {
 			"needs_confirmation": True,
@@ -249,8 +249,9 @@ def check_message(doc) -> None:
 		frappe.throw(_("Write the Subject and the Message."), title=_("Missing Message"))
 
 
-def sent_today(doc) -> str | None:
-	"""Another send of the same segment and channel queued or sent today (its name)."""
+def sent_today(doc, for_update: bool = False) -> str | None:
+	"""Another send of the same segment and channel queued or sent today (its name). ``for_update``:
+	a locking read, which sees what committed after this transaction began."""
 	key = rules.segment_key(segment_of(doc), doc.channel)
 	today = getdate(nowdate())
 	return frappe.db.get_value(
@@ -259,9 +260,10 @@ def sent_today(doc) -> str | None:
 			"name": ("!=", doc.name),
 			"segment_key": key,
 			"status": ("in", ("Queued", "Sent")),
-			"queued_on": ("between", (today, add_days(today, 1))),
+			"queued_on": (">=", today),  # (never in the future)
 		},
 		"name",
+		for_update=for_update,
 	)
 
 
