@@ -121,7 +121,11 @@ doc_events = {
 	},
 	"Communication": {
 		"validate": "crm_ext.doors.attached.communication_validate",
-		"after_insert": "crm_ext.sales.first_contact.on_communication",
+		"after_insert": [
+			"crm_ext.sales.first_contact.on_communication",
+			# a reply to a campaign lands on the card it went to
+			"crm_ext.sales.campaigns.on_communication",
+		],
 	},
 	# the supplier's portal administration is server-owned; its first portal user is its master user
 	"Supplier": {

@@ -220,3 +220,5 @@ def test_what_counts_as_contacting_the_client():
 	assert not counts_as_contact("Note", None, None)
 	assert not counts_as_contact("Message", "Incoming", None)
 	assert counts_as_contact("Message", "Outgoing", None)
+	assert not counts_as_contact("E-mail", "Incoming", None)  # a reply to a campaign, say
+	assert counts_as_contact("E-mail", "Outgoing", None)

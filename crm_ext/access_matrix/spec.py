@@ -65,6 +65,7 @@ RECORDS = {
 	# its log is procurement's to read, nobody's to write
 	"supplier_a": "Supplier",
 	"user_log_a": "Supplier User Log",
+	"campaign_send": "Sales Campaign Send",
 }
 
 # child row key -> (doctype, parent record key)
@@ -144,6 +145,8 @@ READERS = {
 	"plan_b": SALES_SEE_ALL | {"sales_b"},
 	"supplier_a": BUYERS | {"accounts_user"},
 	"user_log_a": BUYERS,
+	# a campaign send: the head of sales' (reps never send, see or list campaign sends)
+	"campaign_send": frozenset({"sales_manager"}),
 }
 
 # record key -> {persona: status of a plain change}; everyone else: 403
@@ -158,6 +161,7 @@ WRITERS = {
 	"lost_reason": {"sales_manager": 200},
 	"plan_a": {"sales_manager": 200},
 	"plan_b": {"sales_manager": 200},
+	"campaign_send": {"sales_manager": 200},
 	"template": {"purchase_manager": 200},
 	"qualification_a": {"supplier_a": 200, "purchase_user": 200, "purchase_manager": 200},
 	"qualification_b": {"supplier_b": 200, "purchase_user": 200, "purchase_manager": 200},
@@ -193,6 +197,7 @@ PLAIN_CHANGE = {
 	"Sales Plan": {"plan_amount": 1234},
 	"Supplier": {"website": "https://am.example.com"},
 	"Supplier User Log": {"details": "AM checked"},
+	"Sales Campaign Send": {"subject": "_AM checked"},
 }
 
 # doctype -> personas whose create passes the permission check (others: 403)
@@ -216,6 +221,7 @@ CREATORS = {
 	"Sales Plan": frozenset({"sales_manager"}),
 	"Supplier": NOBODY,  # ERPNext: the Purchase Master Manager (none of the personas)
 	"Supplier User Log": NOBODY,
+	"Sales Campaign Send": frozenset({"sales_manager"}),
 }
 
 # record key -> personas whose delete passes the permission check (others: 403, nothing deleted)
@@ -230,6 +236,7 @@ DELETERS = {
 	"lost_reason": frozenset({"sales_manager"}),
 	"plan_a": frozenset({"sales_manager"}),
 	"plan_b": frozenset({"sales_manager"}),
+	"campaign_send": frozenset({"sales_manager"}),
 	"template": frozenset({"purchase_manager"}),
 	"qualification_a": frozenset({"purchase_manager"}),
 	"qualification_b": frozenset({"purchase_manager"}),
@@ -339,6 +346,10 @@ METHODS = {
 	"crm_ext.sales.proposals.accept_proposal": Call("POST", NOBODY, {"quotation": "@quotation_a"}),
 	# write on the card and ERPNext's create on Contract (the head of sales; reps have no Contract role)
 	"crm_ext.sales.proposals.make_contract": Call("POST", {"sales_manager"}, {"source_name": "@lead_a"}),
+	# the head of sales previews and sends campaigns; the world's send has no message: the send
+	# answers "write the subject" after the right check (nothing is queued)
+	"crm_ext.sales.campaigns.preview": Call("POST", {"sales_manager"}, {"name": "@campaign_send"}),
+	"crm_ext.sales.campaigns.send": Call("POST", {"sales_manager"}, {"name": "@campaign_send"}, status=417),
 	# --- supply: qualification
 	"crm_ext.supply.eligibility.get_supplier_eligibility": Call(
 		"GET", BUYERS, {"supplier": "@supplier_name_a", "item_groups": []}

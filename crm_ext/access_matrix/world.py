@@ -22,6 +22,8 @@ CUSTOMER = "_AM Customer"
 TEMPLATE = "_AM Template"
 FIXTURE_LOG = "_AM fixture"
 
+CAMPAIGN = "_AM Campaign"
+
 
 def email_of(persona: str) -> str:
 	return f"am-{persona.replace('_', '-')}@example.com"
@@ -208,6 +210,19 @@ def make_sales(world: World) -> None:
 			}
 		).insert()
 		world.records[f"plan_{side}"] = ("Sales Plan", plan.name)
+	campaign = frappe.db.get_value("Campaign", {"campaign_name": CAMPAIGN}) or (
+		frappe.get_doc({"doctype": "Campaign", "campaign_name": CAMPAIGN}).insert().name
+	)
+	send = frappe.get_doc(
+		{
+			"doctype": "Sales Campaign Send",
+			"campaign": campaign,
+			"channel": "E-mail",
+			"segment_kind": "Cards",
+			"pipeline": PIPELINE,
+		}
+	).insert()
+	world.records["campaign_send"] = ("Sales Campaign Send", send.name)
 	world.extra["intake_user"] = world.users["crm_intake"]
 	world.extra["sales_a_user"] = world.users["sales_a"]
 
@@ -583,6 +598,7 @@ def remove() -> None:
 	for lead in leads:
 		frappe.delete_doc("Sales Lead", lead, force=True, ignore_permissions=True)
 	frappe.db.delete("Sales Plan", {"pipeline": PIPELINE})
+	frappe.db.delete("Sales Campaign Send", {"pipeline": PIPELINE})
 	frappe.db.delete("Sales Request", {"person_name": ("like", "_AM %")})
 	for name in frappe.get_all("Interaction", filters={"summary": ("like", "_AM %")}, pluck="name"):
 		frappe.delete_doc("Interaction", name, force=True, ignore_permissions=True)  # with its summary

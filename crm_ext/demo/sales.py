@@ -7,6 +7,7 @@ from collections.abc import Callable
 import frappe
 
 from crm_ext.demo.base import ensure_named
+from crm_ext.demo.campaign import send_spring_offer
 from crm_ext.demo.cards import make_card
 from crm_ext.demo.plan import SCRIPT, plan_cards
 from crm_ext.demo.sales_setup import ensure_pipelines, ensure_sources_and_campaigns
@@ -31,6 +32,8 @@ def make(leads: int, seed: int, reps: list[str], checkpoint: Callable[[], None])
 			if made % COMMIT_EVERY == 0:
 				checkpoint()
 	carried = carry_over()
+	checkpoint()
+	sent = send_spring_offer()  # needs the invoices of the cards above (Customer Segments)
 	refresh_next_step_status()
 	check_first_contact()
 	plans = ensure_plans(reps)
@@ -39,4 +42,5 @@ def make(leads: int, seed: int, reps: list[str], checkpoint: Callable[[], None])
 		"sales cards on the site": frappe.db.count("Sales Lead"),
 		"follow-ups carried over": carried,
 		"sales plans for this month made": plans,
+		**sent,
 	}

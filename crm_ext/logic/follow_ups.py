@@ -18,7 +18,7 @@ from crm_ext.logic.errors import LogicError, _
 from crm_ext.logic.working_time import WorkingCalendar, overdue_working_days, roll_over
 
 INTERACTION_TYPES = ("Call", "E-mail", "Meeting", "Visit", "Message", "Note")
-DIRECTED_TYPES = frozenset({"Call", "Message"})
+DIRECTED_TYPES = frozenset({"Call", "Message", "E-mail"})
 PLACE_TYPES = frozenset({"Meeting", "Visit"})
 PARTY_DOCTYPES = ("Sales Lead", "Customer", "Supplier")
 DIRECTIONS = ("Incoming", "Outgoing")
@@ -205,10 +205,10 @@ def pick_assignee(
 
 def counts_as_contact(interaction_type: str, direction: str | None, duration_seconds: float | None) -> bool:
 	"""Does this interaction count as having contacted the client (first/last contact)? A note or an
-	incoming message does not; an incoming call of zero length is a missed call."""
+	incoming message or e-mail does not; an incoming call of zero length is a missed call."""
 	if interaction_type == "Note":
 		return False
-	if interaction_type == "Message" and direction == "Incoming":
+	if interaction_type in ("Message", "E-mail") and direction == "Incoming":
 		return False
 	if interaction_type == "Call" and direction == "Incoming" and not duration_seconds:
 		return False

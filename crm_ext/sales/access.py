@@ -63,7 +63,31 @@ SERVER_FIELDS = {
 	),
 	# the outcome of the intake, never the sender's
 	"Sales Request": ("sales_lead", "outcome", "received_on", "received_via"),
-	"Interaction": ("end_time", "reference_title", "subject", "follow_up", "follow_up_event"),
+	"Interaction": (
+		"end_time",
+		"reference_title",
+		"subject",
+		"follow_up",
+		"follow_up_event",
+		# written by a campaign send and its replies (crm_ext.sales.campaigns)
+		"campaign",
+		"campaign_send",
+		"recipient",
+	),
+	# the send's outcome, written by the send and its job (crm_ext.sales.campaigns)
+	"Sales Campaign Send": (
+		"status",
+		"queued_on",
+		"sent_on",
+		"recipients",
+		"skipped_no_consent",
+		"skipped_unsubscribed",
+		"skipped_no_address",
+		"segment_key",
+		"email_group",
+		"newsletter",
+		"error",
+	),
 	"Sales Pipeline": ("kanban_board",),
 	# derived from the period and the company by the controller
 	"Sales Plan": ("period_end", "company_currency", "plan_key"),

@@ -14,6 +14,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import now_datetime
 
+from crm_ext.sales.campaigns import campaign_of_request
 from crm_ext.sales.contact_keys import TwinLeadError
 from crm_ext.sales.dedupe import find_match, keys_from
 from crm_ext.sales.timeline import log_on_lead
@@ -50,6 +51,7 @@ def _receive(request) -> str:
 	lead_name, created = found.existing, False
 	if not lead_name:
 		values = {lead_field: request.get(field) for field, lead_field in LEAD_FIELDS.items()}
+		values["campaign"] = campaign_of_request(values)  # a campaign link's utm_campaign
 		lead_name, created = open_card({**values, "description": request.message}, found.customer)
 	if not created:
 		join(lead_name)

@@ -319,5 +319,13 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"read_only": 1,
 			"description": "Recency, frequency and monetary scores 1..5 (555 = best) from the Customer Segments report",
 		},
+		# campaigns are sent only to customers who agreed (crm_ext.sales.campaigns)
+		{
+			"fieldname": "crm_marketing_consent",
+			"label": "Consent to Marketing",
+			"fieldtype": "Check",
+			"insert_after": "crm_rfm",
+			"description": "The customer agreed to receive campaign e-mails and SMS. Campaigns are never sent without it.",
+		},
 	],
 }

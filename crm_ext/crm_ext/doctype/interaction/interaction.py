@@ -30,6 +30,8 @@ class Interaction(AppDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		campaign: DF.Link | None
+		campaign_send: DF.Link | None
 		contact: DF.Link | None
 		direction: DF.Literal["", "Incoming", "Outgoing"]
 		duration: DF.Duration | None
@@ -48,6 +50,7 @@ class Interaction(AppDocument):
 		recording_url: DF.Data | None
 		reference_doctype: DF.Link
 		reference_name: DF.DynamicLink
+		recipient: DF.Data | None
 		reference_title: DF.Data | None
 		start_time: DF.Datetime
 		subject: DF.Data | None

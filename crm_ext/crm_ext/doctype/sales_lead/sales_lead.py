@@ -82,6 +82,7 @@ class SalesLead(AppDocument):
 		lead_owner: DF.Link | None
 		lost_detail: DF.SmallText | None
 		lost_reason: DF.Link | None
+		marketing_consent: DF.Check
 		mobile_no: DF.Data | None
 		money_updated_on: DF.Datetime | None
 		naming_series: DF.Literal["CRM-LEAD-.YYYY.-"]

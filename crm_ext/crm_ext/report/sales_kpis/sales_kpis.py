@@ -6,7 +6,10 @@
   the cards;
 - customer lifetime value: what those invoices have been paid (grand total less outstanding, in
   company currency) per customer of the won cards;
-- acquisition cost (campaigns): the campaign's *Campaign Spend* per customer won from it.
+- acquisition cost (campaigns): the campaign's *Campaign Spend* per customer won from it;
+- per campaign also: messages sent and replies received in the period (the Interactions a campaign
+  send and its replies wrote, :mod:`crm_ext.sales.campaigns`), revenue (the invoices of its cards) and
+  cost per won card (its spend plus the cost of its sends).
 
 Four grouped queries (cards, customers won, won moves, invoices); Python divides. The usual filters and row
 rules apply (:mod:`crm_ext.analytics.filters`): a Sales User sees the figures of their own cards.
@@ -21,11 +24,20 @@ from pypika.functions import Coalesce
 from pypika.terms import Case, CustomFunction, LiteralValue
 
 from crm_ext.analytics.columns import readable_links
-from crm_ext.analytics.filters import Lead, as_filters, lead_criteria, period_criteria, where_all
+from crm_ext.analytics.filters import (
+	Lead,
+	as_filters,
+	lead_criteria,
+	period_criteria,
+	restricted_user,
+	where_all,
+)
 from crm_ext.logic.analytics import percent, ratio
+from crm_ext.sales.access import interaction_query
 
 Log = DocType("Sales Lead Stage Log")
 Invoice = DocType("Sales Invoice")
+Interaction = DocType("Interaction")
 TimestampDiff = CustomFunction("TIMESTAMPDIFF", ["unit", "start", "end"])
 
 DIMENSIONS = {"Source": "source", "Campaign": "campaign"}
@@ -41,11 +53,13 @@ def execute(filters=None):
 	cards = card_figures(filters, field)
 	cycles = cycle_days(filters, field)
 	invoices = invoice_figures(filters, field)
-	spend = campaign_spend(list(cards)) if field == "campaign" else {}
+	messages = campaign_messages(filters) if field == "campaign" else {}
+	groups = set(cards) | set(messages)
+	spend = campaign_spend(list(groups)) if field == "campaign" else {}
 	currency = company_currency(filters)
 	data = []
-	for group in sorted(cards, key=lambda g: (g is None, g or "")):
-		card = cards[group]
+	for group in sorted(groups, key=lambda g: (g is None, g or "")):
+		card = cards.get(group) or frappe._dict(cards=0)
 		invoice = invoices.get(group) or frappe._dict()
 		row = {
 			"group": group,
@@ -61,8 +75,13 @@ def execute(filters=None):
 			"currency": currency,
 		}
 		if field == "campaign":
+			message = messages.get(group) or frappe._dict()
+			row["sent"] = int(message.sent or 0)
+			row["replied"] = int(message.replied or 0)
+			row["revenue"] = flt(invoice.total) if invoice.total is not None else None
 			row["spend"] = spend.get(group)
 			row["acquisition_cost"] = ratio(spend.get(group), card.customers)
+			row["cost_per_won"] = ratio(spend.get(group), card.won)
 		data.append(row)
 	return columns(filters, field), data, None, chart(data)
 
@@ -146,15 +165,49 @@ def invoice_figures(filters, field: str) -> dict:
 	return {row.grp: row for row in query.run(as_dict=True)}
 
 
+def campaign_messages(filters) -> dict:
+	"""{campaign: sent, replied} of the campaign sends' interactions that started in the period (a
+	rep: those on the cards and customers they may read, as the Interaction list shows them)."""
+	incoming = Interaction.direction == "Incoming"
+	query = (
+		frappe.qb.from_(Interaction)
+		.select(
+			Interaction.campaign.as_("grp"),
+			Sum(Case().when(incoming, 0).else_(1)).as_("sent"),
+			Sum(Case().when(incoming, 1).else_(0)).as_("replied"),
+		)
+		.where(Interaction.campaign_send.isnotnull())
+		.groupby(Interaction.campaign)
+	)
+	query = where_all(query, period_criteria(Interaction.start_time, filters))
+	if filters.get("campaign"):
+		query = query.where(Interaction.campaign == filters.campaign)
+	user = restricted_user()
+	if user:
+		query = query.where(LiteralValue(interaction_query(user)))
+	return {row.grp: row for row in query.run(as_dict=True)}
+
+
 def campaign_spend(campaigns: list) -> dict:
+	"""{campaign: its Campaign Spend plus the cost of its sends}."""
 	names = [c for c in campaigns if c]
 	if not names:
 		return {}
-	return dict(
+	spend = dict(
 		frappe.get_all(
 			"Campaign", filters={"name": ("in", names)}, fields=["name", "crm_spend"], as_list=True
 		)
 	)
+	send = DocType("Sales Campaign Send")
+	for name, cost in (
+		frappe.qb.from_(send)
+		.select(send.campaign, Sum(send.cost))
+		.where(send.campaign.isin(names) & (send.status == "Sent"))
+		.groupby(send.campaign)
+		.run()
+	):
+		spend[name] = flt(spend.get(name)) + flt(cost)
+	return spend
 
 
 def columns(filters, field: str) -> list[dict]:
@@ -193,7 +246,14 @@ def columns(filters, field: str) -> list[dict]:
 		money("lifetime_value", _("Customer Lifetime Value")),
 	]
 	if field == "campaign":
-		result += [money("spend", _("Campaign Spend")), money("acquisition_cost", _("Acquisition Cost"))]
+		result += [
+			{"fieldname": "sent", "label": _("Sent"), "fieldtype": "Int", "width": 80},
+			{"fieldname": "replied", "label": _("Replied"), "fieldtype": "Int", "width": 80},
+			money("revenue", _("Revenue")),
+			money("spend", _("Campaign Spend")),
+			money("acquisition_cost", _("Acquisition Cost")),
+			money("cost_per_won", _("Cost per Won")),
+		]
 	result.append(
 		{
 			"fieldname": "currency",
