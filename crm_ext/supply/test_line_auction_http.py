@@ -284,12 +284,14 @@ class TestLineAuctionHTTP(SupplyHTTPCase):
 		importing = frappe.flags.in_import
 		frappe.flags.in_import = True
 		try:
-			crowd = {}
-			for supplier, email in zip(suppliers, emails, strict=True):
-				auth = persona(email, "Website User", ("Supplier",))
-				crowd[make_supplier(supplier, portal_user=email)] = (email, auth)
+			auths = [persona(email, "Website User", ("Supplier",)) for email in emails]
 		finally:
 			frappe.flags.in_import = importing
+		# the suppliers outside the flag: an import sets no defaults (supplier_type)
+		crowd = {
+			make_supplier(supplier, portal_user=email): (email, auth)
+			for supplier, email, auth in zip(suppliers, emails, auths, strict=True)
+		}
 		frappe.db.commit()
 		return crowd
 
