@@ -287,6 +287,8 @@ class TestLineAuctionHTTP(SupplyHTTPCase):
 			auths = [persona(email, "Website User", ("Supplier",)) for email in emails]
 		finally:
 			frappe.flags.in_import = importing
+		for email in emails:  # an import sets no defaults: enabled (a disabled user never authenticates)
+			frappe.db.set_value("User", email, "enabled", 1)
 		# the suppliers outside the flag: an import sets no defaults (supplier_type)
 		crowd = {
 			make_supplier(supplier, portal_user=email): (email, auth)
