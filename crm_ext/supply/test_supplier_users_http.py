@@ -8,7 +8,6 @@ address at once make one user.
 import io
 import json
 import threading
-import unittest
 from contextlib import redirect_stderr, redirect_stdout
 
 import frappe
@@ -335,10 +334,6 @@ class TestSupplierUsersHTTP(SupplyHTTPCase):
 
 	# --- the portal page ----------------------------------------------------------------------------
 
-	@unittest.skip(
-		"open bug: logged in with a password, the master user is told its company is not yet a supplier "
-		"(suppliers_of_user is empty while rendering /supplier-users); the methods behind the page work"
-	)
 	def test_the_page_is_the_masters_in_the_suppliers_language(self):
 		"""Opened as a person does: logged in with a password, a session cookie."""
 		master = self.user["supplier_a"]
@@ -355,7 +350,7 @@ class TestSupplierUsersHTTP(SupplyHTTPCase):
 			self.assertStatus(page, 200)
 			self.assertIn(COLLEAGUE, page.text)
 			self.assertIn("Пригласить коллегу", page.text)
-			self.assertIn("invite-email", page.text)
+			self.assertIn('type="email" class="form-control mr-2 invite-email"', page.text)  # the form
 		finally:
 			frappe.db.set_value("User", master, "language", None)
 			frappe.db.commit()
@@ -365,7 +360,7 @@ class TestSupplierUsersHTTP(SupplyHTTPCase):
 		)
 		page = browser.get("/supplier-users")
 		self.assertStatus(page, 200)
-		self.assertNotIn("invite-email", page.text)
+		self.assertNotIn('type="email" class="form-control mr-2 invite-email"', page.text)
 		self.assertIn("managed by its master user", page.text)
 
 	# --- the buyer ---------------------------------------------------------------------------------
@@ -404,6 +399,18 @@ class TestSupplierUsersHTTP(SupplyHTTPCase):
 			self.assertStatus(self.call(who, "POST", resource(LOG), body), 403)
 		self.assertEqual(frappe.db.get_value(LOG, name, "details"), "Marked by the buyer.")
 		self.assertEqual(frappe.db.count(LOG, {"supplier": SUPPLIER_A}), 1)
+
+	def test_the_registration_page_runs_its_controller(self):
+		"""The page's controller (``www/supplier_registration.py``) decides who sees the form: a guest
+		is sent to log in, a supplier's user is told why not, a new company gets the form with the
+		countries to choose from."""
+		self.assertIn(self.call(None, "GET", "/supplier-registration").status, (301, 302))  # to the login
+		page = self.call("supplier_a", "GET", "/supplier-registration")
+		self.assertStatus(page, 200)
+		self.assertNotIn('name="template"', page.text)
+		page = self.call("applicant", "GET", "/supplier-registration")
+		self.assertStatus(page, 200)
+		self.assertIn('<option value="Ukraine">', page.text)
 
 
 class Browser:
