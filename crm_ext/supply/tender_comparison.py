@@ -95,11 +95,12 @@ def live_bids(tender_name: str) -> list[LiveBid]:
 	]
 
 
-def bid_models(tender_name: str, bids: list[LiveBid]) -> list[Bid]:
+def bid_models(tender_name: str, bids: list[LiveBid], line_ids: list[str] | None = None) -> list[Bid]:
 	"""The pure :class:`Bid` of every bid in ``bids`` (same order) with its lines: one query
-	(two when a bid proposes alternatives). Answers are left out: the comparison does not read
-	them."""
-	lines = bid_lines(tender_name, [b.name for b in bids]) if bids else {}
+	(two when a bid proposes alternatives); only their cells of ``line_ids`` when given. Answers are
+	left out: the comparison does not read them."""
+	wanted = bids and (line_ids is None or line_ids)
+	lines = bid_lines(tender_name, [b.name for b in bids], line_ids) if wanted else {}
 	return [
 		Bid(
 			supplier=b.supplier,

@@ -42,8 +42,8 @@ import frappe
 from crm_ext.logic.tender.amounts import ZERO
 from crm_ext.logic.tender.comparison import Cell, ComparisonMatrix, build_matrix, submission_order_key
 from crm_ext.logic.tender.evaluated_price import EvaluationBasis, evaluation_factor
-from crm_ext.logic.tender.model import Bid, Tender
-from crm_ext.supply.tender_comparison import LiveBid, bid_lines
+from crm_ext.logic.tender.model import Tender
+from crm_ext.supply.tender_comparison import LiveBid, bid_models
 
 # Two evaluated prices closer than this (relative) are re-ranked by build_matrix itself.
 NEAR_TIE = Decimal("1e-20")
@@ -293,17 +293,4 @@ def page_matrix(
 	page, the lines a ranking re-ranks exactly."""
 	wanted = set(line_ids)
 	subset = replace(model, lines=tuple(line for line in model.lines if line.line_id in wanted))
-	lines = bid_lines(tender_name, [b.name for b in bids], sorted(wanted)) if bids and wanted else {}
-	models = [
-		Bid(
-			supplier=b.supplier,
-			currency=b.currency,
-			lines=lines.get(b.name, ()),
-			incoterm=b.incoterm,
-			incoterm_location=b.incoterm_location,
-			credit_days=b.credit_days,
-			submitted_at=b.submitted_on,
-		)
-		for b in bids
-	]
-	return build_matrix(subset, models, basis)
+	return build_matrix(subset, bid_models(tender_name, bids, sorted(wanted)), basis)
