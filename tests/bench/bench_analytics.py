@@ -108,8 +108,8 @@ def report_cases(company: str, days: int = 365, only: tuple = ()) -> list[Case]:
 			),
 			"Receivables Health": (
 				{"company": company, "report_date": str(today), "from_date": str(today - timedelta(days=90))},
-				None,
-				lambda r: r,
+				hand_sql.hand_receivables_health,
+				hand_sql.app_receivables_health,
 			),
 		}
 		for report, roles in REPORTS.items():

@@ -507,3 +507,71 @@ def hand_client_history(filters, readable: set[str]) -> list:
 
 def app_client_history(result) -> list:
 	return sorted({(row["document_type"], row["document"]) for row in report_rows(result)})
+
+
+# --- Receivables Health ---------------------------------------------------------------------
+
+
+def hand_receivables_health(filters) -> dict:
+	"""{customer: (receivable, overdue, 0-30, 31-60, 61-90, 90+, shipments, credit exposure, rep)}
+	per customer with a balance or shipments: the ledger by due date, the period's invoices, the
+	unbilled part of open orders, the Responsible of the customer's latest card."""
+	args = {"c": filters["company"], "t": getdate(filters["report_date"]), "f": getdate(filters["from_date"])}
+	cut = [args["t"] - timedelta(days=d) for d in (30, 60, 90)]
+	args.update({"c1": cut[0], "c2": cut[1], "c3": cut[2]})
+	rows: dict = defaultdict(lambda: [0.0] * 8 + [None])
+	for customer, *amounts in frappe.db.sql(
+		"""select p.party, sum(p.amount),
+			sum(case when i.is_return = 0 and i.due_date < %(t)s then p.amount else 0 end),
+			sum(case when coalesce(i.due_date, p.posting_date) >= %(c1)s then p.amount else 0 end),
+			sum(case when coalesce(i.due_date, p.posting_date) >= %(c2)s
+				and coalesce(i.due_date, p.posting_date) < %(c1)s then p.amount else 0 end),
+			sum(case when coalesce(i.due_date, p.posting_date) >= %(c3)s
+				and coalesce(i.due_date, p.posting_date) < %(c2)s then p.amount else 0 end),
+			sum(case when coalesce(i.due_date, p.posting_date) < %(c3)s then p.amount else 0 end)
+		from `tabPayment Ledger Entry` p
+		left join `tabSales Invoice` i on p.against_voucher_type = 'Sales Invoice' and i.name = p.against_voucher_no
+		where p.company = %(c)s and p.party_type = 'Customer' and p.account_type = 'Receivable'
+			and p.delinked = 0 and p.posting_date <= %(t)s
+		group by p.party""",
+		args,
+	):
+		rows[customer][:6] = [flt(a, 2) for a in amounts]
+		rows[customer][1] = min(rows[customer][1], max(rows[customer][0], 0))
+	for customer, shipped in frappe.db.sql(
+		"""select customer, sum(if(rounding_adjustment != 0 and base_rounded_total != 0,
+			base_rounded_total, base_grand_total))
+		from `tabSales Invoice` where company = %(c)s and docstatus = 1 and posting_date between %(f)s and %(t)s
+		group by customer""",
+		args,
+	):
+		rows[customer][6] = flt(shipped, 2)
+	unbilled = dict(
+		frappe.db.sql(
+			"""select customer, sum(base_grand_total * (100 - per_billed) / 100) from `tabSales Order`
+			where company = %(c)s and docstatus = 1 and per_billed < 100 and status != 'Closed'
+			group by customer""",
+			args,
+		)
+	)
+	reps = dict(
+		frappe.db.sql(
+			"""select customer, lead_owner from (
+				select customer, lead_owner,
+					row_number() over (partition by customer order by creation desc, name desc) seq
+				from `tabSales Lead` where customer is not null and lead_owner is not null) x
+			where seq = 1"""
+		)
+	)
+	for customer, row in rows.items():
+		row[7] = flt(row[0] + flt(unbilled.get(customer)), 2)
+		row[8] = reps.get(customer)
+	return {customer: tuple(row) for customer, row in rows.items()}
+
+
+def app_receivables_health(result) -> dict:
+	fields = ("receivable", "overdue", "range1", "range2", "range3", "range4", "shipments", "credit_exposure")
+	return {
+		row["customer"]: (*(flt(row.get(f), 2) for f in fields), row.get("sales_rep"))
+		for row in report_rows(result)
+	}

@@ -24,6 +24,8 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate
+from pypika.analytics import RowNumber
+from pypika.enums import Order
 
 from crm_ext.accounts.money import money_precision
 from crm_ext.accounts.receivables import receivables_query, shipments_query, thresholds
@@ -143,18 +145,27 @@ def unbilled_orders(company: str, customers: list[str]) -> dict:
 
 
 def customer_reps(customers: list[str]) -> dict:
-	"""The Responsible of each customer's most recent Sales Lead."""
+	"""The Responsible of each customer's most recent Sales Lead: one row per customer from a window
+	over the customers' cards (not every card sent to Python to keep the last)."""
+	if not customers:
+		return {}
 	lead = DocType("Sales Lead")
-	reps = {}
-	for customer, owner in (
+	latest = (
 		frappe.qb.from_(lead)
-		.select(lead.customer, lead.lead_owner)
+		.select(
+			lead.customer,
+			lead.lead_owner,
+			RowNumber()
+			.over(lead.customer)
+			.orderby(lead.creation, order=Order.desc)
+			.orderby(lead.name, order=Order.desc)
+			.as_("seq"),
+		)
 		.where(lead.customer.isin(customers) & lead.lead_owner.isnotnull())
-		.orderby(lead.creation)
-		.run()
-	):
-		reps[customer] = owner
-	return reps
+	)
+	return dict(
+		frappe.qb.from_(latest).select(latest.customer, latest.lead_owner).where(latest.seq == 1).run()
+	)
 
 
 def card_rep_rows(filters) -> list:
