@@ -23,12 +23,14 @@ only (:func:`page_matrix`).
 
 **Cached after the opening only** (:func:`cached_ranking`): a ranking is kept in Redis for
 :data:`CACHE_SECONDS` under a key that digests everything it depends on as stored: the tender's
-``modified`` (its lines, Incoterm adders, interest), each live bid's terms and ``modified`` (a bid
-and its rows change only through a save of the bid, which sets it), the exchange rates, the
-number of offers kept. The callers reach it only after their checks that the buyer may see the
-bids (``require_opened`` and the deadline passed, or ``buyer_may_see`` for the print): nothing is
-computed, let alone cached, of a sealed tender. A direct database write that bypasses ``modified``
-is seen once the entry expires.
+lines (their order and quantities), Incoterm, Incoterm adders and interest, each live bid's terms
+and ``modified`` (a bid and its rows change only through a save of the bid, which sets it), the
+exchange rates, the number of offers kept. A change of the tender's status (evaluation, award)
+keeps the key. The callers reach it only after their checks that the buyer may see the bids
+(``require_opened`` and the deadline passed, or ``buyer_may_see`` for the print): nothing is
+computed, let alone cached, of a sealed tender; the opening queues
+``crm_ext.supply.tenders.warm_ranking``, which computes it once the bids are open. A direct
+database write that bypasses ``modified`` is seen once the entry expires.
 """
 
 import hashlib
@@ -125,7 +127,7 @@ def ranking(
 	if figures is None:
 		return None
 	line_ids = tuple(line.line_id for line in model.lines)
-	offers, top, unsure = best_offers(tender_name, line_ids, terms, keep)
+	offers, top, unsure = best_offers(line_ids, terms, keep)
 	if unsure:
 		exact = page_matrix(tender_name, model, bids, basis, unsure)
 		for line_id in unsure:
@@ -159,7 +161,7 @@ def cached_ranking(tender, model: Tender, bids: list[LiveBid], basis: Evaluation
 def cache_key(tender, model: Tender, bids: list[LiveBid], basis: EvaluationBasis, keep: int) -> str:
 	parts = [
 		tender.name,
-		str(tender.modified),
+		model.incoterm,
 		keep,
 		sorted((currency, str(rate)) for currency, rate in basis.rates.rates.items()),
 		sorted(
@@ -213,7 +215,7 @@ def bid_figures(tender_name: str, model: Tender, terms: list[Terms]) -> dict[str
 
 
 def best_offers(
-	tender_name: str, line_ids: tuple[str, ...], terms: list[Terms], keep: int
+	line_ids: tuple[str, ...], terms: list[Terms], keep: int
 ) -> tuple[dict[str, int], dict[str, list[Cell]], list[str]]:
 	"""(line -> offers, line -> its first ``keep`` cells, lines to re-rank exactly): one query
 	ranking every line's offers by evaluated price (a window over the bids' rows)."""
@@ -236,17 +238,17 @@ def best_offers(
 			from f
 			straight_join `tabTender Bid Item` item on item.parent = f.bid
 			where item.parenttype = 'Tender Bid' and item.parentfield = 'items' and item.unit_price > 0
-				and item.tender_item in (select line.name from `tabTender Item` line
-					where line.parent = %s and line.parenttype = 'Tender' and line.parentfield = 'items')
 		)
 		select line, position, cast(unit_price as char), cast(qty as char), delivery_days,
 			alternative_item, alternative_description, offers
 		from offer where place <= %s""",
-		[*params, tender_name, keep + 1],
+		[*params, keep + 1],
 	)
 	by_position = {t.position: t for t in terms}
 	candidates: dict[str, list[tuple[Cell, int]]] = {}
 	for line_id, position, price, qty, days, alt_item, alt_text, count in rows:
+		if line_id not in offers:
+			continue  # a row of a line no longer on the tender (ranked apart: partitions are per line)
 		t = by_position[position]
 		price = Decimal(price)
 		offers[line_id] = int(count)

@@ -316,7 +316,23 @@ def open_bids(name: str) -> dict:
 	frappe.db.set_value(
 		"Tender", name, {"status": CLOSED, "opened_by": frappe.session.user, "opened_on": now}
 	)
+	if bids:
+		frappe.enqueue(warm_ranking, queue="short", enqueue_after_commit=True, name=name)
 	return {"bids": len(bids), "opened_by": frappe.session.user, "opened_on": str(now)}
+
+
+def warm_ranking(name: str) -> None:
+	"""Job queued by the opening: the ranking computed into the cache (``tender_ranking``), so that
+	the buyer's first comparison and print read it. Nothing runs before the opening; a tender the
+	ranking cannot be computed for (a missing exchange rate) is left to the buyer's own call, which
+	says why."""
+	tender = frappe.get_doc("Tender", name)
+	if not is_opened(tender) or now_datetime() < get_datetime(tender.deadline):
+		return
+	try:
+		ranked_comparison(tender)
+	except frappe.ValidationError:
+		frappe.clear_messages()
 
 
 def close_expired() -> None:
