@@ -31,6 +31,8 @@ INDEXES = {
 	"Sales Stage Summary": {
 		"measure_pipeline_day_index": ["measure", "pipeline", "day"],
 		"measure_day_index": ["measure", "day"],
+		# Manager Activity of one rep (a rep who sees only their own row, or the Sales Rep filter)
+		"rep_day_index": ["rep", "day"],
 	},
 	"Sales Stage Stay": {"pipeline_month_index": ["pipeline", "month"]},
 	"Interaction Summary": {"day_rep_index": ["day", "rep"]},
