@@ -26,6 +26,8 @@ add_to_apps_screen = [
 after_install = ["crm_ext.setup.install.after_install", "crm_ext.supply.constraints.ensure_constraints"]
 after_migrate = ["crm_ext.setup.install.after_migrate", "crm_ext.supply.constraints.ensure_constraints"]
 before_uninstall = "crm_ext.setup.uninstall.before_uninstall"
+# the desk reads where a card's Source lives (ERPNext v15 Lead Source, v16 UTM Source)
+boot_session = "crm_ext.sales.sources.boot_session"
 
 # Testing
 # -------

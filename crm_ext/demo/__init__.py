@@ -84,8 +84,9 @@ def make_rep(email: str) -> str:
 
 
 def make_source(name: str) -> str:
-	ensure_named("Lead Source", "source_name", [name])
-	return name
+	from crm_ext.sales.sources import ensure_source
+
+	return ensure_source(name)
 
 
 def make_lost_reason(name: str) -> str:

@@ -4,10 +4,10 @@ spend."""
 
 import frappe
 
-from crm_ext.demo.base import ensure_named
 from crm_ext.demo.people import HEAD_OF_SALES
 from crm_ext.demo.plan import CAMPAIGNS, SOURCES
 from crm_ext.sales.pipeline import DEFAULT_PIPELINE, create_default_pipeline
+from crm_ext.sales.sources import ensure_source
 
 WHOLESALE = "Wholesale"
 # (stage name, kind, probability, stale after days, required fields, paid stage)
@@ -61,7 +61,8 @@ def ensure_pipelines() -> list[str]:
 
 def ensure_sources_and_campaigns() -> dict[str, str]:
 	"""Lead sources, and campaigns (by name) with their spend: ``{campaign name: record name}``."""
-	ensure_named("Lead Source", "source_name", SOURCES)
+	for source in SOURCES:
+		ensure_source(source)
 	campaigns = {}
 	for name, spend in CAMPAIGN_SPEND.items():
 		record = frappe.db.get_value("Campaign", {"campaign_name": name})

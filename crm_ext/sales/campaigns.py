@@ -247,6 +247,12 @@ def check_message(doc) -> None:
 			)
 	elif not (doc.subject or "").strip() or not frappe.utils.strip_html(doc.message or "").strip():
 		frappe.throw(_("Write the Subject and the Message."), title=_("Missing Message"))
+	elif not frappe.db.exists("DocType", "Newsletter", cache=True):
+		# Frappe v16 moved the Newsletter doctypes into their own app
+		frappe.throw(
+			_("E-mail campaigns are sent as a Newsletter: install Frappe's Newsletter app on this site."),
+			title=_("No Newsletter"),
+		)
 
 
 def sent_today(doc, for_update: bool = False) -> str | None:

@@ -16,6 +16,7 @@ from crm_ext.crm_ext.report.sales_kpis.sales_kpis import execute as sales_kpis
 from crm_ext.logic import campaigns as rules
 from crm_ext.logic.summaries import interaction_rows
 from crm_ext.sales.campaigns import card_candidates, customer_candidates, job_id
+from crm_ext.sales.sources import ensure_source
 from crm_ext.sales.test_http_base import DOMAIN, SalesHTTPCase, api_headers
 
 MANAGER = "campaign-manager@sales-http.example.com"
@@ -51,8 +52,7 @@ class TestCampaigns(SalesHTTPCase):
 		cls.rep_a = api_headers(REP_A, "Sales User")
 		cls.rep_b = api_headers(REP_B, "Sales User")
 		for source in (SOURCE, BIG_SOURCE):
-			if not frappe.db.exists("Lead Source", source):
-				frappe.get_doc({"doctype": "Lead Source", "source_name": source}).insert()
+			ensure_source(source)
 		cls.campaign = frappe.db.get_value("Campaign", {"campaign_name": CAMPAIGN}) or (
 			frappe.get_doc({"doctype": "Campaign", "campaign_name": CAMPAIGN}).insert().name
 		)

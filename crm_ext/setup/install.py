@@ -10,6 +10,7 @@ without crm_ext looks as if it had never been there. Notifications are module-sy
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from crm_ext.sales.sources import ensure_source_links
 from crm_ext.setup.custom_fields import CUSTOM_FIELDS
 from crm_ext.setup.roles import INTAKE_ROLE, INTAKE_USER, ROLES
 from crm_ext.setup.workflow import sync_workflow
@@ -28,6 +29,7 @@ def after_install():
 	create_sales_defaults()
 	sync_workflow()
 	ensure_indexes()
+	ensure_source_links()
 
 
 def create_sales_defaults():
@@ -57,6 +59,7 @@ def after_migrate():
 	sync_workflow()
 	ensure_indexes()
 	ensure_kanban_boards()
+	ensure_source_links()
 
 
 def sync_roles():

@@ -24,7 +24,7 @@ frappe.query_reports["Customer Segments"] = {
 		},
 		{ fieldname: "pipeline", label: __("Pipeline"), fieldtype: "Link", options: "Sales Pipeline" },
 		{ fieldname: "lead_owner", label: __("Sales Rep"), fieldtype: "Link", options: "User" },
-		{ fieldname: "source", label: __("Source"), fieldtype: "Link", options: "Lead Source" },
+		{ fieldname: "source", label: __("Source"), fieldtype: "Link", options: frappe.boot.crm_ext_source_doctype || "Lead Source" },
 		{ fieldname: "campaign", label: __("Campaign"), fieldtype: "Link", options: "Campaign" },
 		{ fieldname: "a_share", label: __("A Share %"), fieldtype: "Percent", default: 80 },
 		{ fieldname: "b_share", label: __("B Share %"), fieldtype: "Percent", default: 15 },

@@ -24,7 +24,7 @@ frappe.query_reports["Sales Funnel"] = {
 			fieldname: "source",
 			label: __("Source"),
 			fieldtype: "Link",
-			options: "Lead Source",
+			options: frappe.boot.crm_ext_source_doctype || "Lead Source",
 		},
 		{
 			fieldname: "campaign",

@@ -34,6 +34,7 @@ from crm_ext.analytics.filters import (
 )
 from crm_ext.logic.analytics import percent, ratio
 from crm_ext.sales.access import interaction_query
+from crm_ext.sales.sources import source_doctype
 
 Log = DocType("Sales Lead Stage Log")
 Invoice = DocType("Sales Invoice")
@@ -224,7 +225,7 @@ def columns(filters, field: str) -> list[dict]:
 		"fieldname": "group",
 		"label": _("Source") if field == "source" else _("Campaign"),
 		"fieldtype": "Link",
-		"options": "Lead Source" if field == "source" else "Campaign",
+		"options": source_doctype() if field == "source" else "Campaign",
 		"width": 160,
 	}
 	result = [

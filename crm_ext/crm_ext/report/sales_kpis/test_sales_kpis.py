@@ -11,6 +11,7 @@ from crm_ext.analytics.testing import (
 	pay_invoice,
 )
 from crm_ext.crm_ext.report.sales_kpis.sales_kpis import execute
+from crm_ext.sales.sources import ensure_source
 from crm_ext.testing import CRMTestCase, make_customer, make_user
 
 PIPELINE = "_Test KPI Pipeline"
@@ -19,9 +20,7 @@ WEB, FAIR = "_Test KPI Web", "_Test KPI Fair"
 
 
 def make_source(name: str) -> str:
-	if not frappe.db.exists("Lead Source", name):
-		frappe.get_doc({"doctype": "Lead Source", "source_name": name}).insert(ignore_permissions=True)
-	return name
+	return ensure_source(name)
 
 
 def created_days_ago(lead, days: int):

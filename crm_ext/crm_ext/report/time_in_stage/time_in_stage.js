@@ -21,7 +21,7 @@ frappe.query_reports["Time in Stage"] = {
 		},
 		{ fieldname: "pipeline", label: __("Pipeline"), fieldtype: "Link", options: "Sales Pipeline" },
 		{ fieldname: "lead_owner", label: __("Sales Rep"), fieldtype: "Link", options: "User" },
-		{ fieldname: "source", label: __("Source"), fieldtype: "Link", options: "Lead Source" },
+		{ fieldname: "source", label: __("Source"), fieldtype: "Link", options: frappe.boot.crm_ext_source_doctype || "Lead Source" },
 		{ fieldname: "campaign", label: __("Campaign"), fieldtype: "Link", options: "Campaign" },
 		{
 			fieldname: "from_date",
