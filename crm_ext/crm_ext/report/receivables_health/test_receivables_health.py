@@ -44,3 +44,18 @@ class TestReceivablesPerRep(CRMTestCase):
 		self.assertEqual((rows[later].receivable, rows[later].shipments), (350, 350))
 		self.assertEqual((rows[first].customers, rows[later].customers), (1, 1))
 		self.assertEqual(self.per_rep(customer)[first].overdue, 0)
+
+	def test_per_customer_the_rep_is_the_responsible_of_the_latest_card(self):
+		reps = [make_user(f"receivables.rep{i}@example.com", "Sales User") for i in range(3)]
+		customers = [make_fresh_customer() for _ in range(2)]
+		for i, rep in enumerate(reps):  # customer 0: reps 0, 1, 2 in turn; customer 1: rep 2, 1, 0
+			make_invoice(make_sales_lead(customer=customers[0], company=company(), lead_owner=rep), 10)
+			make_invoice(
+				make_sales_lead(customer=customers[1], company=company(), lead_owner=reps[2 - i]), 10
+			)
+		today = getdate()
+		_columns, rows = execute(
+			{"company": company(), "report_date": today, "from_date": add_days(today, -30)}
+		)
+		rep_of = {row.customer: row.sales_rep for row in rows if row.customer in customers}
+		self.assertEqual(rep_of, {customers[0]: reps[2], customers[1]: reps[0]})
