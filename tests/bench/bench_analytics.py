@@ -137,7 +137,9 @@ def main():
 	parser.add_argument("--runs", type=int, default=5)
 	parser.add_argument("--days", type=int, default=365)
 	parser.add_argument("--only", action="append", default=[], help="a report name (repeatable)")
-	parser.add_argument("--history-logs", type=int, default=0)
+	parser.add_argument(
+		"--history-logs", type=int, default=None, help="~N old stage-log rows (0: delete them; default: keep)"
+	)
 	args = parser.parse_args()
 	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()

@@ -19,7 +19,7 @@ history outside any one-year period).
 Usage, from the bench's sites folder (the analytics benchmark calls :func:`ensure` itself)::
 
     PYTHONPATH=<worktree> ../env/bin/python <worktree>/tests/bench/bench_data.py SITE [--drop]
-    ... --history-logs 9000000     (add ~9M log rows of older history)
+    ... --history-logs 9000000     (add ~9M log rows of older history; kept by later runs until --history-logs 0)
 """
 
 import argparse
@@ -404,9 +404,10 @@ def ensure(
 	customers: int = 5_000,
 	invoices: int = 50_000,
 	interactions: int = 1_000_000,
-	history_logs: int = 0,
+	history_logs: int | None = None,
 ) -> str:
-	"""Generate what is missing (the data of an earlier run is reused); returns the company."""
+	"""Generate what is missing (the data of an earlier run is reused); returns the company.
+	``history_logs``: None keeps the old history as it is, 0 deletes it, N makes ~N old log rows."""
 	company = company_of_site()
 	setup_master_data(company)
 	existing = frappe.db.count("Sales Lead", {"name": ("like", "BENCH-LEAD-%")})
@@ -419,7 +420,9 @@ def ensure(
 	old_logs = frappe.db.sql("select count(*) from `tabSales Lead Stage Log` where name like 'BENCH-OLD-%%'")[
 		0
 	][0]
-	if history_logs and old_logs < history_logs * 0.9:
+	if history_logs is None:
+		pass
+	elif history_logs and old_logs < history_logs * 0.9:
 		drop(history_only=True)
 		generate_history(history_logs, company)
 		changed = True
@@ -437,7 +440,9 @@ def main():
 		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
 	)
 	parser.add_argument("site")
-	parser.add_argument("--history-logs", type=int, default=0)
+	parser.add_argument(
+		"--history-logs", type=int, default=None, help="~N old stage-log rows (0: delete them; default: keep)"
+	)
 	parser.add_argument("--drop", action="store_true", help="delete the benchmark data and exit")
 	parser.add_argument("--rebuild", action="store_true", help="rebuild the summary tables")
 	args = parser.parse_args()
