@@ -221,8 +221,9 @@ def workspace_cases(company: str) -> list[Case]:
 						filters=frappe.as_json({"company": company}),
 						ignore_prepared_report=1,
 					),
-					lambda u=u: hand_sql.hand_revenue_forecast({"company": company}, u),
-					hand_sql.app_revenue_forecast,
+					# the chart draws the report's months: the twin computes them too
+					lambda u=u: hand_sql.hand_revenue_forecast_months({"company": company}, u),
+					hand_sql.app_revenue_forecast_months,
 				)
 			)
 		items.append(

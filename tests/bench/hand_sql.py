@@ -307,42 +307,6 @@ def app_customer_segments(result) -> dict:
 # --- Revenue Forecast -----------------------------------------------------------------------
 
 
-def hand_revenue_forecast(filters, user: str | None) -> dict:
-	"""Totals: open pipeline, weighted pipeline, invoiced unpaid, open cards (company currency,
-	every card in one currency), for cards closing up to the end of the 12 months."""
-	from frappe.utils import add_months, get_first_day, get_last_day
-
-	start = getdate(get_first_day(getdate()))
-	end = getdate(get_last_day(add_months(start, 11)))
-	args = {"c": filters["company"], "e": end, "p": filters.get("pipeline")}
-	pipeline = " and c.pipeline = %(p)s" if filters.get("pipeline") else ""
-	cards, amount, weighted = frappe.db.sql(
-		f"""select count(*), sum(c.expected_amount), sum(c.expected_amount * s.probability / 100)
-		from `tabSales Lead` c join `tabPipeline Stage` s on s.name = c.stage
-		where c.stage_kind = 'Open' and c.company = %(c)s and (c.expected_close_date is null
-			or c.expected_close_date <= %(e)s) {pipeline} {rule(user)}""",
-		args,
-	)[0]
-	scope = ""
-	if user or filters.get("pipeline"):
-		scope = (
-			" and i.customer in (select c.customer from `tabSales Lead` c where c.customer is not null"
-			f"{pipeline}{rule(user)})"
-		)
-	unpaid = frappe.db.sql(
-		f"""select sum(i.outstanding_amount) from `tabSales Invoice` i
-		where i.docstatus = 1 and i.company = %(c)s and i.outstanding_amount != 0 and i.due_date <= %(e)s
-		{scope}""",
-		args,
-	)[0][0]
-	return {
-		"cards": cards,
-		"pipeline": flt(amount, 2),
-		"weighted": flt(weighted, 2),
-		"invoiced_unpaid": flt(unpaid, 2),
-	}
-
-
 def hand_revenue_forecast_months(filters, user: str | None) -> dict:
 	"""What the report shows: per bucket (month "YYYY-MM" of the next 12, "0000-00" for the months
 	before, "9999-99" for no date) open cards, pipeline, weighted pipeline and invoiced unpaid."""
@@ -387,16 +351,6 @@ def app_revenue_forecast_months(result) -> dict:
 	return {
 		row["month"]: (row["cards"], row["pipeline"], row["weighted"], row["invoiced_unpaid"])
 		for row in report_rows(result)
-	}
-
-
-def app_revenue_forecast(result) -> dict:
-	data = report_rows(result)
-	return {
-		"cards": sum(r["cards"] for r in data),
-		"pipeline": flt(sum(r["pipeline"] for r in data), 2),
-		"weighted": flt(sum(r["weighted"] for r in data), 2),
-		"invoiced_unpaid": flt(sum(r["invoiced_unpaid"] for r in data), 2),
 	}
 
 
