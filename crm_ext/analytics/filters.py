@@ -48,6 +48,14 @@ def check_company(company: str) -> None:
 		)
 
 
+def reads_every(doctype: str) -> bool:
+	"""The user reads records of ``doctype`` through a role, so a report may list a client's records of
+	that kind. A share of one record, or a role that reads only the user's own records, does not
+	open the client's other records."""
+	perms = frappe.permissions.get_role_permissions(doctype)
+	return bool(perms.get("read")) and "read" not in (perms.get("if_owner") or {})
+
+
 def restricted_user(user: str | None = None) -> str | None:
 	"""The user whose own cards alone are in scope, or None when the user sees every card."""
 	user = user or frappe.session.user

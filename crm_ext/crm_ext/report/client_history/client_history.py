@@ -20,7 +20,7 @@ from frappe.utils import fmt_money, get_datetime, getdate
 from pypika.terms import Criterion
 
 from crm_ext.analytics.columns import readable_links
-from crm_ext.analytics.filters import Lead, as_filters, own_leads_criterion, restricted_user
+from crm_ext.analytics.filters import Lead, as_filters, own_leads_criterion, reads_every, restricted_user
 from crm_ext.sales.stage_names import stage_titles
 
 Interaction = DocType("Interaction")
@@ -56,10 +56,6 @@ def client_scope(filters) -> tuple[list[str], str | None]:
 	frappe.throw(_("Choose a Sales Lead or a Customer in the filters."), title=_("Client Missing"))
 
 
-def readable(doctype: str) -> bool:
-	return bool(frappe.has_permission(doctype, "read"))
-
-
 def any_of(criteria: list) -> Criterion | None:
 	criteria = [c for c in criteria if c is not None]
 	return Criterion.any(criteria) if criteria else None
@@ -77,7 +73,7 @@ def row(when, kind: str, who: str | None, summary: str, doctype: str, name: str)
 
 
 def interactions(leads: list[str], customer: str | None) -> list[dict]:
-	if not readable("Interaction"):
+	if not reads_every("Interaction"):
 		return []
 	condition = any_of(
 		[
@@ -164,7 +160,7 @@ def at_time_of(day, created) -> datetime:
 def selling_documents(leads: list[str], customer: str | None) -> list[dict]:
 	rows = []
 	for doctype, (date_field, of_customer) in SELLING.items():
-		if not readable(doctype):
+		if not reads_every(doctype):
 			continue
 		table = DocType(doctype)
 		condition = any_of(
@@ -198,7 +194,7 @@ def selling_documents(leads: list[str], customer: str | None) -> list[dict]:
 
 
 def payments(leads: list[str], customer: str | None) -> list[dict]:
-	if not readable("Payment Entry"):
+	if not reads_every("Payment Entry"):
 		return []
 	table = DocType("Payment Entry")
 	condition = any_of(

@@ -94,3 +94,16 @@ class TestClientHistory(CRMTestCase):
 		self.assertIn(self.visit.name, documents)
 		for name in (self.call.name, self.invoice.name, self.payment.name):
 			self.assertNotIn(name, documents)
+
+	def test_a_shared_payment_does_not_open_every_payment_of_the_client(self):
+		# a share gives the rep one Payment Entry, not the kind: the history still leaves payments out
+		other_payment = pay_invoice(
+			make_invoice(self.customer, 50, company=default_company(), sales_lead=self.other_lead.name)
+		)
+		frappe.share.add("Payment Entry", other_payment.name, OTHER_REP, read=1)
+		frappe.set_user(OTHER_REP)
+		self.assertTrue(frappe.has_permission("Payment Entry", "read", doc=other_payment.name))
+		documents = [row["document"] for row in self.history(customer=self.customer)]
+		self.assertIn(self.other_call.name, documents)
+		for name in (self.payment.name, other_payment.name):
+			self.assertNotIn(name, documents)

@@ -19,7 +19,14 @@ from pypika.terms import Criterion
 
 from crm_ext.accounts.receivables import receivable_and_overdue
 from crm_ext.analytics.columns import readable_links
-from crm_ext.analytics.filters import Lead, as_filters, own_leads_criterion, period_criteria, restricted_user
+from crm_ext.analytics.filters import (
+	Lead,
+	as_filters,
+	own_leads_criterion,
+	period_criteria,
+	reads_every,
+	restricted_user,
+)
 
 Interaction = DocType("Interaction")
 Ledger = DocType("Payment Ledger Entry")
@@ -99,15 +106,11 @@ def add(rows, section: str, metric: str, count=None, amount=None, link_doctype=N
 	)
 
 
-def readable(doctype: str) -> bool:
-	return bool(frappe.has_permission(doctype, "read"))
-
-
 def sales_rows(rows, customer: str, filters) -> float | None:
 	"""The sales side; returns the receivable (None when the user may not read invoices)."""
 	section = _("Sales: {0}").format(customer)
 	add(rows, section, _("Customer"), link_doctype="Customer", link_name=customer)
-	if readable("Sales Lead"):
+	if reads_every("Sales Lead"):
 		query = (
 			frappe.qb.from_(Lead)
 			.select(Lead.stage_kind, Count("*").as_("cards"))
@@ -121,7 +124,7 @@ def sales_rows(rows, customer: str, filters) -> float | None:
 		cards = {row.stage_kind: row.cards for row in query.run(as_dict=True)}
 		add(rows, section, _("Open Cards"), count=cards.get("Open", 0))
 		add(rows, section, _("Won Cards"), count=cards.get("Won", 0))
-	if not readable("Sales Invoice"):
+	if not reads_every("Sales Invoice"):
 		return None
 	count, total = invoiced("Sales Invoice", "customer", customer, filters)
 	add(rows, section, _("Invoiced in Period"), count=count, amount=total)
@@ -135,7 +138,7 @@ def purchase_rows(rows, supplier: str, filters) -> float | None:
 	"""The purchase side; returns the payable (None when the user may not read invoices)."""
 	section = _("Purchases: {0}").format(supplier)
 	add(rows, section, _("Supplier"), link_doctype="Supplier", link_name=supplier)
-	if readable("Supplier Qualification"):
+	if reads_every("Supplier Qualification"):
 		latest = frappe.get_all(
 			"Supplier Qualification",
 			filters={"supplier": supplier, "docstatus": 1},
@@ -146,7 +149,7 @@ def purchase_rows(rows, supplier: str, filters) -> float | None:
 		if latest:
 			metric = _("Qualification: {0}, score {1} %").format(_(latest[0].status), flt(latest[0].score, 1))
 			add(rows, section, metric, link_doctype="Supplier Qualification", link_name=latest[0].name)
-	if readable("Tender"):
+	if reads_every("Tender"):
 		award = DocType("Tender Award Line")
 		tender = DocType("Tender")
 		won = (
@@ -160,12 +163,12 @@ def purchase_rows(rows, supplier: str, filters) -> float | None:
 			.run()
 		)
 		add(rows, section, _("Tenders Won"), count=won[0][0] if won else 0, amount=won[0][1] if won else 0)
-	if readable("Purchase Order"):
+	if reads_every("Purchase Order"):
 		count, total = invoiced(
 			"Purchase Order", "supplier", supplier, filters, date_field="transaction_date"
 		)
 		add(rows, section, _("Ordered in Period"), count=count, amount=total)
-	if not readable("Purchase Invoice"):
+	if not reads_every("Purchase Invoice"):
 		return None
 	count, total = invoiced("Purchase Invoice", "supplier", supplier, filters)
 	add(rows, section, _("Invoiced in Period"), count=count, amount=total)
@@ -207,7 +210,7 @@ def supplier_payable(supplier: str, company: str) -> float:
 
 def interaction_count(customer: str | None, supplier: str | None, filters) -> int:
 	"""Interactions in the period with the customer, the supplier or the customer's cards."""
-	if not readable("Interaction"):
+	if not reads_every("Interaction"):
 		return 0
 	branches = []
 	if customer:
