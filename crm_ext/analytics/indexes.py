@@ -35,6 +35,8 @@ INDEXES = {
 		"rep_day_index": ["rep", "day"],
 	},
 	"Sales Stage Stay": {"pipeline_month_index": ["pipeline", "month"]},
+	# Receivables Health: the Responsible of each customer's latest card
+	"Sales Lead": {"customer_creation_index": ["customer", "creation"]},
 	"Interaction Summary": {"day_rep_index": ["day", "rep"]},
 	# Manager Activity: interactions per rep and type (read from the index alone, in group order)
 	"Interaction": {

@@ -24,7 +24,6 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate
-from pypika.analytics import RowNumber
 from pypika.enums import Order
 
 from crm_ext.accounts.money import money_precision
@@ -145,27 +144,26 @@ def unbilled_orders(company: str, customers: list[str]) -> dict:
 
 
 def customer_reps(customers: list[str]) -> dict:
-	"""The Responsible of each customer's most recent Sales Lead: one row per customer from a window
-	over the customers' cards (not every card sent to Python to keep the last)."""
+	"""The Responsible of each customer's most recent Sales Lead: per customer, the latest card with
+	a Responsible, read from the end of the customer's cards on ``customer_creation_index`` (a few
+	index reads per customer however many old cards it has)."""
 	if not customers:
 		return {}
-	lead = DocType("Sales Lead")
+	lead, customer = DocType("Sales Lead"), DocType("Customer")
 	latest = (
 		frappe.qb.from_(lead)
-		.select(
-			lead.customer,
-			lead.lead_owner,
-			RowNumber()
-			.over(lead.customer)
-			.orderby(lead.creation, order=Order.desc)
-			.orderby(lead.name, order=Order.desc)
-			.as_("seq"),
-		)
-		.where(lead.customer.isin(customers) & lead.lead_owner.isnotnull())
+		.select(lead.lead_owner)
+		.where((lead.customer == customer.name) & lead.lead_owner.isnotnull())
+		.orderby(lead.creation, order=Order.desc)
+		.orderby(lead.name, order=Order.desc)
+		.limit(1)
 	)
-	return dict(
-		frappe.qb.from_(latest).select(latest.customer, latest.lead_owner).where(latest.seq == 1).run()
+	query = (
+		frappe.qb.from_(customer)
+		.select(customer.name, latest.as_("rep"))
+		.where(customer.name.isin(customers))
 	)
+	return {name: rep for name, rep in query.run() if rep}
 
 
 def card_rep_rows(filters) -> list:
