@@ -22,6 +22,7 @@ from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
 	as_filters,
+	check_company,
 	own_leads_criterion,
 	period_criteria,
 	reads_every,
@@ -57,6 +58,7 @@ def prepare_filters(filters) -> frappe._dict:
 	filters.company = filters.get("company") or frappe.defaults.get_user_default("Company")
 	if not filters.company:
 		frappe.throw(_("Choose a Company in the filters."), title=_("Company Missing"))
+	check_company(filters.company)
 	today = getdate(nowdate())
 	filters.from_date = getdate(filters.get("from_date") or add_months(today, -12))
 	filters.to_date = getdate(filters.get("to_date") or today)
@@ -75,7 +77,8 @@ def parties(filters) -> tuple[str | None, str | None]:
 
 
 def counterpart(role: str, party: str, other_role: str) -> str | None:
-	"""The ``other_role`` party linked to ``party`` by a Party Link (either way round)."""
+	"""The ``other_role`` party linked to ``party`` by a Party Link (either way round), when the user
+	may read it (a rep reads the customer, not its supplier side)."""
 	links = (
 		frappe.qb.from_(PartyLink)
 		.select(PartyLink.primary_role, PartyLink.primary_party, PartyLink.secondary_party)
@@ -90,7 +93,8 @@ def counterpart(role: str, party: str, other_role: str) -> str | None:
 	if not links:
 		return None
 	link = links[0]
-	return link.secondary_party if link.primary_role == role else link.primary_party
+	other = link.secondary_party if link.primary_role == role else link.primary_party
+	return other if frappe.has_permission(other_role, "read", doc=other) else None
 
 
 def add(rows, section: str, metric: str, count=None, amount=None, link_doctype=None, link_name=None):
