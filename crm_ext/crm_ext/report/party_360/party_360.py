@@ -25,6 +25,7 @@ from crm_ext.analytics.filters import (
 	check_company,
 	own_leads_criterion,
 	period_criteria,
+	readable_rows,
 	reads_every,
 	restricted_user,
 )
@@ -125,6 +126,8 @@ def sales_rows(rows, customer: str, filters) -> float | None:
 		user = restricted_user()
 		if user:
 			query = query.where(own_leads_criterion(user))
+		if (readable := readable_rows("Sales Lead")) is not None:
+			query = query.where(readable)
 		cards = {row.stage_kind: row.cards for row in query.run(as_dict=True)}
 		add(rows, section, _("Open Cards"), count=cards.get("Open", 0))
 		add(rows, section, _("Won Cards"), count=cards.get("Won", 0))
@@ -184,15 +187,17 @@ def purchase_rows(rows, supplier: str, filters) -> float | None:
 def invoiced(doctype: str, party_field: str, party: str, filters, date_field: str = "posting_date"):
 	"""(count, total in company currency) of the submitted documents of the party in the period."""
 	table = DocType(doctype)
-	row = (
+	query = (
 		frappe.qb.from_(table)
 		.select(Count("*"), Sum(table.base_grand_total))
 		.where(table.docstatus == 1)
 		.where(table[party_field] == party)
 		.where(table.company == filters.company)
 		.where(table[date_field].between(filters.from_date, filters.to_date))
-		.run()
-	)[0]
+	)
+	if (readable := readable_rows(doctype)) is not None:
+		query = query.where(readable)  # the user's User Permissions on the documents (e.g. territory)
+	row = query.run()[0]
 	return row[0] or 0, flt(row[1])
 
 
