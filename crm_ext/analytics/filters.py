@@ -8,6 +8,7 @@ assigned to (the query-builder twin of ``own_leads_condition``).
 
 import frappe
 from frappe import _
+from frappe.model.db_query import DatabaseQuery
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import DateFormat
 from frappe.utils import add_days, getdate
@@ -54,6 +55,25 @@ def reads_every(doctype: str) -> bool:
 	open the client's other records."""
 	perms = frappe.permissions.get_role_permissions(doctype)
 	return bool(perms.get("read")) and "read" not in (perms.get("if_owner") or {})
+
+
+class Condition(Criterion):
+	"""An SQL condition Frappe built, as a query-builder criterion."""
+
+	def __init__(self, sql: str):
+		super().__init__()
+		self.sql = sql
+
+	def get_sql(self, **kwargs) -> str:
+		return f"({self.sql})"
+
+
+def readable_rows(doctype: str) -> Criterion | None:
+	"""The records of ``doctype`` (a kind :func:`reads_every` lets the user read) that Frappe's list
+	shows the user: its User Permissions (e.g. on Company) and the app's row rules, as a criterion on
+	``tab<doctype>``; None when every record."""
+	condition = DatabaseQuery(doctype).build_match_conditions(as_condition=True)
+	return Condition(condition) if condition else None
 
 
 def restricted_user(user: str | None = None) -> str | None:

@@ -323,6 +323,38 @@ class TestTenderRanking(CRMTestCase):
 		)
 		self.assertEqual(len(self.cached()), 2)
 
+	def test_a_change_after_the_opening_is_seen_at_once(self):
+		# the buyer's desk save of the interest rate, then a newer exchange rate: each is a new
+		# ranking, equal to the whole matrix (nothing served from the entry cached before)
+		def check(previous: dict) -> dict:
+			frappe.set_user("Administrator")
+			self.tender = frappe.get_doc("Tender", self.name)
+			matrix, _bids, _basis = self.whole()
+			frappe.set_user(self.buyer)
+			answer = tenders.get_comparison(self.name)
+			self.assertEqual(answer, tender_comparison.desk_page(self.tender, matrix, matrix, 0, 20))
+			self.assertNotEqual(answer["totals"], previous["totals"])
+			return answer
+
+		frappe.set_user(self.buyer)
+		answer = tenders.get_comparison(self.name)
+		frappe.client.set_value("Tender", self.name, "annual_interest_percent", 40)
+		answer = check(answer)
+		frappe.set_user("Administrator")
+		frappe.get_doc(
+			{
+				"doctype": "Currency Exchange",
+				"date": add_days(self.tender.deadline, -1),
+				"from_currency": "EUR",
+				"to_currency": "USD",
+				"exchange_rate": 0.8,
+				"for_buying": 1,
+				"for_selling": 1,
+			}
+		).insert(ignore_permissions=True)
+		check(answer)
+		self.assertEqual(len(self.cached()), 3)
+
 	def test_the_opening_warms_the_ranking_and_nothing_before(self):
 		frappe.db.set_value("Tender", self.name, {"opened_on": None, "opened_by": None})
 		tenders.warm_ranking(self.name)

@@ -107,3 +107,23 @@ class TestClientHistory(CRMTestCase):
 		self.assertIn(self.other_call.name, documents)
 		for name in (self.payment.name, other_payment.name):
 			self.assertNotIn(name, documents)
+
+	def test_a_manager_limited_to_another_company_sees_none_of_this_ones_records(self):
+		# through the report's door; User Permissions limit the head of sales (who also reads the
+		# accounts) to another company: the cards, invoices and payments of this one stay out
+		from frappe.desk.query_report import run
+
+		other = next(c for c in frappe.get_all("Company", pluck="name") if c != default_company())
+		manager = make_user("history.manager@example.com", "Sales Manager", "Accounts User")
+		frappe.get_doc(
+			{"doctype": "User Permission", "user": manager, "allow": "Company", "for_value": other}
+		).insert(ignore_permissions=True)
+		frappe.set_user(manager)
+		self.assertFalse(frappe.has_permission("Sales Lead", "read", doc=self.lead.name))
+		self.assertFalse(frappe.has_permission("Payment Entry", "read", doc=self.payment.name))
+		data = run("Client History", filters={"customer": self.customer})["result"]
+		documents = [row["document"] for row in data if isinstance(row, dict)]
+		self.assertIn(self.visit.name, documents)  # the customer's own, which the manager reads
+		for name in (self.call.name, self.other_call.name, self.invoice.name, self.payment.name):
+			self.assertNotIn(name, documents)
+		self.assertFalse([row for row in data if row["document_type"] == "Sales Lead Stage Log"])

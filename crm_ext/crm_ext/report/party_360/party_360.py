@@ -22,8 +22,10 @@ from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
 	as_filters,
+	check_company,
 	own_leads_criterion,
 	period_criteria,
+	readable_rows,
 	reads_every,
 	restricted_user,
 )
@@ -57,6 +59,7 @@ def prepare_filters(filters) -> frappe._dict:
 	filters.company = filters.get("company") or frappe.defaults.get_user_default("Company")
 	if not filters.company:
 		frappe.throw(_("Choose a Company in the filters."), title=_("Company Missing"))
+	check_company(filters.company)
 	today = getdate(nowdate())
 	filters.from_date = getdate(filters.get("from_date") or add_months(today, -12))
 	filters.to_date = getdate(filters.get("to_date") or today)
@@ -75,7 +78,8 @@ def parties(filters) -> tuple[str | None, str | None]:
 
 
 def counterpart(role: str, party: str, other_role: str) -> str | None:
-	"""The ``other_role`` party linked to ``party`` by a Party Link (either way round)."""
+	"""The ``other_role`` party linked to ``party`` by a Party Link (either way round), when the user
+	may read it (a rep reads the customer, not its supplier side)."""
 	links = (
 		frappe.qb.from_(PartyLink)
 		.select(PartyLink.primary_role, PartyLink.primary_party, PartyLink.secondary_party)
@@ -90,7 +94,8 @@ def counterpart(role: str, party: str, other_role: str) -> str | None:
 	if not links:
 		return None
 	link = links[0]
-	return link.secondary_party if link.primary_role == role else link.primary_party
+	other = link.secondary_party if link.primary_role == role else link.primary_party
+	return other if frappe.has_permission(other_role, "read", doc=other) else None
 
 
 def add(rows, section: str, metric: str, count=None, amount=None, link_doctype=None, link_name=None):
@@ -121,6 +126,8 @@ def sales_rows(rows, customer: str, filters) -> float | None:
 		user = restricted_user()
 		if user:
 			query = query.where(own_leads_criterion(user))
+		if (readable := readable_rows("Sales Lead")) is not None:
+			query = query.where(readable)
 		cards = {row.stage_kind: row.cards for row in query.run(as_dict=True)}
 		add(rows, section, _("Open Cards"), count=cards.get("Open", 0))
 		add(rows, section, _("Won Cards"), count=cards.get("Won", 0))
@@ -180,15 +187,17 @@ def purchase_rows(rows, supplier: str, filters) -> float | None:
 def invoiced(doctype: str, party_field: str, party: str, filters, date_field: str = "posting_date"):
 	"""(count, total in company currency) of the submitted documents of the party in the period."""
 	table = DocType(doctype)
-	row = (
+	query = (
 		frappe.qb.from_(table)
 		.select(Count("*"), Sum(table.base_grand_total))
 		.where(table.docstatus == 1)
 		.where(table[party_field] == party)
 		.where(table.company == filters.company)
 		.where(table[date_field].between(filters.from_date, filters.to_date))
-		.run()
-	)[0]
+	)
+	if (readable := readable_rows(doctype)) is not None:
+		query = query.where(readable)  # the user's User Permissions on the documents (e.g. territory)
+	row = query.run()[0]
 	return row[0] or 0, flt(row[1])
 
 

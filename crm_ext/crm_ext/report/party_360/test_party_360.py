@@ -107,5 +107,38 @@ class TestParty360(CRMTestCase):
 		self.assertNotIn(("Sales", "Receivable"), rows)
 		self.assertNotIn(("Purchases", "Payable"), rows)
 		self.assertNotIn(("Net", "Receivable less Payable"), rows)
-		# the customer, the supplier and REP's card
-		self.assertEqual(rows[("Contact", "Interactions")]["count"], 3)
+		# the customer and REP's card: a Sales User does not read the supplier side, nor its calls
+		self.assertFalse(any(section == "Purchases" for section, _metric in rows))
+		self.assertEqual(rows[("Contact", "Interactions")]["count"], 2)
+
+	# --- attacks through the report's door (frappe.desk.query_report.run) -----------------------------
+
+	def run_as(self, user: str, **filters):
+		from frappe.desk.query_report import run
+
+		frappe.set_user(user)
+		data = run("Party 360", filters={"company": COMPANY, **filters})["result"]
+		return {(row["section"].split(":")[0], row["metric"]): row for row in data if isinstance(row, dict)}
+
+	def limited_accountant(self, doctype: str, value: str) -> str:
+		user = make_user("party360.accounts@example.com", "Accounts User")
+		frappe.get_doc(
+			{"doctype": "User Permission", "user": user, "allow": doctype, "for_value": value}
+		).insert(ignore_permissions=True)
+		return user
+
+	def test_a_user_limited_to_another_company_does_not_see_this_one(self):
+		user = self.limited_accountant("Company", "_Test Company 1")
+		with self.assertRaises(frappe.PermissionError):
+			self.run_as(user, customer=self.customer)
+
+	def test_the_counterpart_is_shown_only_to_who_may_read_it(self):
+		# an accountant limited to another supplier reads the customer, not its supplier counterpart
+		user = self.limited_accountant("Supplier", make_supplier("_Test 360 Other Supplier"))
+		self.assertFalse(frappe.has_permission("Supplier", "read", doc=self.supplier, user=user))
+		rows = self.run_as(user, customer=self.customer)
+		self.assertEqual(rows[("Sales", "Invoiced in Period")]["amount"], 1000)
+		self.assertFalse(any(section == "Purchases" for section, _metric in rows))
+		self.assertNotIn(("Net", "Receivable less Payable"), rows)
+		# the customer and the card, not the supplier's calls
+		self.assertEqual(rows[("Contact", "Interactions")]["count"], 2)
