@@ -141,6 +141,13 @@ class SalesLead(AppDocument):
 	def on_change(self):
 		self.start_stage_sequence()
 
+	def after_rename(self, old: str, new: str, merge: bool = False):
+		"""A merge (``crm_ext.sales.merge``) hands the other card's stage moves to this one: it counts
+		as changed now, so that reports skipping cards unchanged since before their period
+		(``crm_ext.analytics.filters.changed_in_period``) still read the moves it received."""
+		if merge:
+			frappe.db.set_value("Sales Lead", new, "modified", now_datetime(), update_modified=False)
+
 	def on_trash(self):
 		release_keys(self.name)
 		forget_card(self)  # the analytics summaries, before the stage log and interactions go

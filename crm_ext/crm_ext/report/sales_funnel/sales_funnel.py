@@ -19,6 +19,7 @@ from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
 	as_filters,
+	changed_in_period,
 	lead_criteria,
 	month_label,
 	month_of,
@@ -130,6 +131,8 @@ def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tup
 			.groupby(Lead.name)
 		)
 		per_lead = where_all(per_lead, lead_criteria(filters, period_field=None, skip=("pipeline",)))
+		# a card entering the pipeline in the period moved in it: its older cards are skipped
+		per_lead = where_all(per_lead, changed_in_period(filters))
 	else:
 		# every card: one pass over the covering index
 		per_lead = (

@@ -75,3 +75,51 @@ class TestTimeInStage(CRMTestCase):
 		self.assertEqual((rows[NEW]["moves_out"], rows[NEW]["median_days"]), (1, 1.0))
 		self.assertEqual((rows[NEW]["open_now"], rows[NEW]["stale_now"]), (1, 1))
 		self.assertEqual(rows[QUOTE]["open_now"], 1)
+
+
+class TestRepReportsSkipOldCards(CRMTestCase):
+	"""A rep's Time in Stage and Sales Funnel skip cards unchanged since before the period; a merge
+	marks the kept card as changed, so the moves it received still count."""
+
+	def setUp(self):
+		super().setUp()
+		make_analytics_pipeline(PIPELINE)
+		self.rep = make_user("stay.old.rep@example.com", "Sales User")
+		long_ago = now_datetime() - timedelta(days=800)
+		self.old = lead_through(PIPELINE, "Quote", lead_owner=self.rep)
+		frappe.db.sql(
+			"update `tabSales Lead Stage Log` set changed_on = %s where sales_lead = %s",
+			(long_ago, self.old.name),
+		)
+		frappe.db.set_value("Sales Lead", self.old.name, "modified", long_ago, update_modified=False)
+		self.recent = lead_through(PIPELINE, "Quote", "Lost", lead_owner=self.rep)
+		self.period = {
+			"pipeline": PIPELINE,
+			"from_date": (now_datetime() - timedelta(days=30)).date(),
+			"to_date": now_datetime().date(),
+		}
+
+	def moves_out(self) -> int:
+		frappe.set_user(self.rep)
+		try:
+			_columns, data, *_rest = execute(dict(self.period))
+		finally:
+			frappe.set_user("Administrator")
+		return sum(row["moves_out"] for row in data if row.get("moves_out"))
+
+	def logged_moves_out(self) -> int:
+		"""The rep's cards' moves out of a stage in the period, counted from the log directly."""
+		return frappe.db.sql(
+			"""select count(*) from `tabSales Lead Stage Log` l join `tabSales Lead` c on c.name = l.sales_lead
+			where c.lead_owner = %s and l.pipeline = %s and l.from_stage is not null and l.changed_on >= %s""",
+			(self.rep, PIPELINE, self.period["from_date"]),
+		)[0][0]
+
+	def test_old_cards_are_skipped_and_a_merge_keeps_the_moves_it_received(self):
+		from crm_ext.sales.merge import merge_leads
+
+		self.assertEqual(self.moves_out(), 2)  # the recent card: out of New, out of Quote
+		self.assertEqual(self.moves_out(), self.logged_moves_out())
+		merge_leads(self.recent.name, self.old.name)  # the old card keeps the recent card's moves
+		self.assertEqual(self.logged_moves_out(), 2)
+		self.assertEqual(self.moves_out(), 2)

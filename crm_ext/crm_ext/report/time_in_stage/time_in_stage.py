@@ -18,6 +18,7 @@ from crm_ext.analytics.columns import readable_links
 from crm_ext.analytics.filters import (
 	Lead,
 	as_filters,
+	changed_in_period,
 	lead_criteria,
 	needs_lead_join,
 	period_criteria,
@@ -106,6 +107,7 @@ def logged_stays(filters) -> dict[str, list[tuple[float, int]]]:
 	if needs_lead_join(filters, skip=("pipeline",)):
 		query = query.join(Lead).on(Lead.name == Log.sales_lead)
 		query = where_all(query, lead_criteria(filters, period_field=None, skip=("pipeline",)))
+		query = where_all(query, changed_in_period(filters))  # moves out in the period: cards changed since
 		query = force_index(query, "lead_stay_index")
 	elif filters.get("pipeline"):
 		dated = filters.get("from_date") or filters.get("to_date")
