@@ -40,7 +40,24 @@ def restore():
 	frappe.db.commit()
 
 
+def drop_link_field() -> None:
+	"""Remove the test's link field from Customer, record and column, and commit: a run stopped
+	half-way must not leave it for the next one (its column would join the next reinstall's ALTER of
+	Customer, which is near InnoDB's row size limit)."""
+	for name in frappe.get_all(
+		"Custom Field", filters={"dt": "Customer", "fieldname": LINK_FIELD}, pluck="name"
+	):
+		frappe.delete_doc("Custom Field", name, force=True)
+	if LINK_FIELD in columns("Customer"):
+		delete_fields({"Customer": [LINK_FIELD]}, delete=1)
+	frappe.db.commit()
+
+
 class TestUninstall(IntegrationTestCase):
+	def setUp(self):
+		super().setUp()
+		drop_link_field()
+
 	def tearDown(self):
 		os.environ.pop(uninstall.FORCE_VARIABLE, None)
 		frappe.set_user("Administrator")
@@ -72,12 +89,7 @@ class TestUninstall(IntegrationTestCase):
 			self.assertEqual(app_jobs(), [])
 		finally:
 			os.environ.pop(uninstall.FORCE_VARIABLE, None)
-			for name in frappe.get_all(
-				"Custom Field", filters={"dt": "Customer", "fieldname": LINK_FIELD}, pluck="name"
-			):
-				frappe.delete_doc("Custom Field", name, force=True)
-			if LINK_FIELD in columns("Customer"):
-				delete_fields({"Customer": [LINK_FIELD]}, delete=1)
+			drop_link_field()
 			restore()
 
 	def test_what_was_made_around_the_app_goes_and_follow_up_events_stay_saveable(self):
