@@ -7,7 +7,12 @@ from crm_ext.sales.assignment import RULE_NAME
 from crm_ext.setup import install, uninstall
 from crm_ext.setup.custom_fields import CUSTOM_FIELDS
 from crm_ext.setup.roles import ROLES
-from crm_ext.testing import IntegrationTestCase, disable_round_robin, make_user
+from crm_ext.testing import (
+	IntegrationTestCase,
+	disable_round_robin,
+	make_user,
+	rebuild_tables_after_uninstall,
+)
 
 
 def app_custom_fields() -> set[tuple[str, str]]:
@@ -63,6 +68,7 @@ class TestInstall(IntegrationTestCase):
 			self.assertFalse(frappe.db.exists("Assignment Rule", {"document_type": "Sales Lead"}))
 			self.assertFalse(frappe.db.exists("Scheduled Job Type", {"method": ("like", "crm_ext.%")}))
 		finally:
+			rebuild_tables_after_uninstall()
 			install.after_install()
 			disable_round_robin()
 			sync_jobs()

@@ -17,7 +17,13 @@ from frappe.utils import getdate
 from crm_ext.sales.follow_ups import create_follow_up
 from crm_ext.setup import install, uninstall
 from crm_ext.setup.custom_fields import CUSTOM_FIELDS
-from crm_ext.testing import IntegrationTestCase, disable_round_robin, make_pipeline, make_sales_lead
+from crm_ext.testing import (
+	IntegrationTestCase,
+	disable_round_robin,
+	make_pipeline,
+	make_sales_lead,
+	rebuild_tables_after_uninstall,
+)
 
 LINK_FIELD = "crm_test_sales_lead"
 
@@ -33,6 +39,7 @@ def columns(doctype: str) -> list[str]:
 
 
 def restore():
+	rebuild_tables_after_uninstall()
 	install.after_install()
 	disable_round_robin()
 	sync_jobs()
