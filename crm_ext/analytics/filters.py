@@ -68,12 +68,12 @@ class Condition(Criterion):
 		return f"({self.sql})"
 
 
-def readable_rows(doctype: str) -> Criterion | None:
+def readable_rows(doctype: str) -> list[Criterion]:
 	"""The records of ``doctype`` (a kind :func:`reads_every` lets the user read) that Frappe's list
-	shows the user: its User Permissions (e.g. on Company) and the app's row rules, as a criterion on
-	``tab<doctype>``; None when every record."""
+	shows the user: its User Permissions (e.g. on Company) and the app's row rules, as criteria on
+	``tab<doctype>`` for :func:`where_all` (none when every record)."""
 	condition = DatabaseQuery(doctype).build_match_conditions(as_condition=True)
-	return Condition(condition) if condition else None
+	return [Condition(condition)] if condition else []
 
 
 def restricted_user(user: str | None = None) -> str | None:

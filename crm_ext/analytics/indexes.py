@@ -35,10 +35,12 @@ INDEXES = {
 		"rep_day_index": ["rep", "day"],
 	},
 	"Sales Stage Stay": {"pipeline_month_index": ["pipeline", "month"]},
-	# Receivables Health: the Responsible of each customer's latest card
-	# Sales KPIs and Manager Activity: the cards created in a period (ten years of old cards are
-	# not read)
-	"Sales Lead": {"customer_creation_index": ["customer", "creation"], "creation_index": ["creation"]},
+	"Sales Lead": {
+		# Receivables Health: the Responsible of each customer's latest card
+		"customer_creation_index": ["customer", "creation"],
+		# Sales KPIs and Manager Activity: the cards created in a period (not ten years of old ones)
+		"creation_index": ["creation"],
+	},
 	"Interaction Summary": {"day_rep_index": ["day", "rep"]},
 	# Manager Activity: interactions per rep and type (read from the index alone, in group order)
 	"Interaction": {

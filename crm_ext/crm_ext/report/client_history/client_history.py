@@ -27,6 +27,7 @@ from crm_ext.analytics.filters import (
 	readable_rows,
 	reads_every,
 	restricted_user,
+	where_all,
 )
 from crm_ext.sales.stage_names import stage_titles
 
@@ -59,14 +60,8 @@ def client_scope(filters) -> tuple[list[str], str | None]:
 		user = restricted_user()
 		if user:
 			query = query.where(own_leads_criterion(user))
-		return where_readable(query, "Sales Lead").run(pluck=True), filters.customer
+		return where_all(query, readable_rows("Sales Lead")).run(pluck=True), filters.customer
 	frappe.throw(_("Choose a Sales Lead or a Customer in the filters."), title=_("Client Missing"))
-
-
-def where_readable(query, doctype: str):
-	"""``query`` on ``doctype`` kept to the records the user may read (User Permissions, row rules)."""
-	criterion = readable_rows(doctype)
-	return query.where(criterion) if criterion is not None else query
 
 
 def any_of(criteria: list) -> Criterion | None:
@@ -124,7 +119,7 @@ def interactions(leads: list[str], customer: str | None) -> list[dict]:
 			"Interaction",
 			r.name,
 		)
-		for r in where_readable(query, "Interaction").run(as_dict=True)
+		for r in where_all(query, readable_rows("Interaction")).run(as_dict=True)
 	]
 
 
@@ -200,7 +195,7 @@ def selling_documents(leads: list[str], customer: str | None) -> list[dict]:
 			.orderby(table[date_field], order=frappe.qb.desc)
 			.limit(LIMIT)
 		)
-		for r in where_readable(query, doctype).run(as_dict=True):
+		for r in where_all(query, readable_rows(doctype)).run(as_dict=True):
 			summary = _("{0}: {1}").format(_(r.status), fmt_money(r.grand_total, currency=r.currency))
 			rows.append(row(at_time_of(r.day, r.creation), _(doctype), r.owner, summary, doctype, r.name))
 	return rows
@@ -253,7 +248,7 @@ def payments(leads: list[str], customer: str | None) -> list[dict]:
 			"Payment Entry",
 			r.name,
 		)
-		for r in where_readable(query, "Payment Entry").run(as_dict=True)
+		for r in where_all(query, readable_rows("Payment Entry")).run(as_dict=True)
 	]
 
 

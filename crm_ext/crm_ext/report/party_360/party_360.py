@@ -28,6 +28,7 @@ from crm_ext.analytics.filters import (
 	readable_rows,
 	reads_every,
 	restricted_user,
+	where_all,
 )
 
 Interaction = DocType("Interaction")
@@ -126,8 +127,7 @@ def sales_rows(rows, customer: str, filters) -> float | None:
 		user = restricted_user()
 		if user:
 			query = query.where(own_leads_criterion(user))
-		if (readable := readable_rows("Sales Lead")) is not None:
-			query = query.where(readable)
+		query = where_all(query, readable_rows("Sales Lead"))
 		cards = {row.stage_kind: row.cards for row in query.run(as_dict=True)}
 		add(rows, section, _("Open Cards"), count=cards.get("Open", 0))
 		add(rows, section, _("Won Cards"), count=cards.get("Won", 0))
@@ -195,9 +195,8 @@ def invoiced(doctype: str, party_field: str, party: str, filters, date_field: st
 		.where(table.company == filters.company)
 		.where(table[date_field].between(filters.from_date, filters.to_date))
 	)
-	if (readable := readable_rows(doctype)) is not None:
-		query = query.where(readable)  # the user's User Permissions on the documents (e.g. territory)
-	row = query.run()[0]
+	# the user's User Permissions on the documents (e.g. territory)
+	row = where_all(query, readable_rows(doctype)).run()[0]
 	return row[0] or 0, flt(row[1])
 
 
