@@ -1,7 +1,8 @@
 import frappe
 
+from crm_ext.analytics.filters import as_filters
 from crm_ext.analytics.testing import lead_through, make_analytics_pipeline, make_lost_reason
-from crm_ext.crm_ext.report.sales_funnel.sales_funnel import execute
+from crm_ext.crm_ext.report.sales_funnel.sales_funnel import execute, lost_counts
 from crm_ext.testing import CRMTestCase, make_user
 
 PIPELINE = "_Test Funnel Pipeline"
@@ -61,3 +62,20 @@ class TestSalesFunnel(CRMTestCase):
 			[2, 1, 0],
 		)
 		self.assertEqual(rows[f"{PIPELINE}-New"]["lost"], 0)
+
+	def test_lost_cards_are_the_same_from_the_cards_or_from_the_log(self):
+		"""Lost counts start from the cards when a period or a card filter narrows them, else from the
+		pipeline's lost moves: both ways count the same cards."""
+		today = frappe.utils.nowdate()
+		by_hand = {f"{PIPELINE}-New": {"_Test Price": 1}, f"{PIPELINE}-Quote": {"_Test Timing": 1}}
+		self.assertEqual(lost_counts(PIPELINE, as_filters({})), by_hand)
+		self.assertEqual(lost_counts(PIPELINE, as_filters({"from_date": today, "to_date": today})), by_hand)
+		self.assertEqual(
+			lost_counts(PIPELINE, as_filters({"from_date": "2000-01-01", "to_date": "2000-12-31"})), {}
+		)
+		lead_through(PIPELINE, "Lost", lead_owner=self.rep, lost_reason=make_lost_reason("_Test Price"))
+		frappe.set_user(self.rep)
+		self.assertEqual(lost_counts(PIPELINE, as_filters({})), {f"{PIPELINE}-New": {"_Test Price": 1}})
+		self.assertEqual(
+			lost_counts(PIPELINE, as_filters({"from_date": today})), {f"{PIPELINE}-New": {"_Test Price": 1}}
+		)
