@@ -128,15 +128,24 @@ def needs_lead_join(filters, skip: tuple[str, ...] = ()) -> bool:
 	return bool(restricted_user()) or any(filters.get(k) for k in LEAD_FILTERS if k not in skip)
 
 
-def scoped_customers(filters):
-	"""A sub-query of the customers of the leads in scope, or None when every customer is in scope
-	(no lead filter and a user who sees every card)."""
-	if not restricted_user() and not any(filters.get(k) for k in SCOPING_FILTERS):
-		return None
-	query = frappe.qb.from_(Lead).select(Lead.customer).distinct().where(Lead.customer.isnotnull())
-	for criterion in lead_criteria(filters, period_field=None, skip=("company",)):
-		query = query.where(criterion)
-	return query
+def customers_in_scope(filters, customer) -> list[Criterion]:
+	"""Criteria keeping ``customer`` (a column of the outer query) to the customers of the leads in
+	scope, for :func:`where_all`; none when every customer is in scope (no lead filter and a user who
+	sees every card).
+
+	A user who sees only their own cards: the set of their cards' customers (the row rule is checked
+	on every card once). Filters only: for each customer, one lookup of a matching card on the index
+	(customer, pipeline) (the set would read every card of the pipeline's whole history).
+	"""
+	user = restricted_user()
+	if not user and not any(filters.get(k) for k in SCOPING_FILTERS):
+		return []
+	criteria = lead_criteria(filters, period_field=None, skip=("company",))
+	if user:
+		query = frappe.qb.from_(Lead).select(Lead.customer).distinct().where(Lead.customer.isnotnull())
+		return [customer.isin(where_all(query, criteria))]
+	card = frappe.qb.from_(Lead).select(1).where(Lead.customer == customer).limit(1)
+	return [where_all(card, criteria).isnotnull()]
 
 
 def where_all(query, criteria):

@@ -38,6 +38,9 @@ INDEXES = {
 	"Sales Lead": {
 		# Receivables Health: the Responsible of each customer's latest card
 		"customer_creation_index": ["customer", "creation"],
+		# Revenue Forecast and Customer Segments filtered by pipeline (or rep, source, campaign):
+		# whether a customer has a card in scope, one lookup per customer
+		"customer_pipeline_index": ["customer", "pipeline"],
 		# Sales KPIs and Manager Activity: the cards created in a period (not ten years of old ones)
 		"creation_index": ["creation"],
 		# Revenue Forecast and the pipeline cards: the open cards of a pipeline (the open ones stay

@@ -16,7 +16,7 @@ from frappe.query_builder.terms import NamedParameterWrapper
 from frappe.utils import add_days, add_years, getdate, nowdate
 from pypika.terms import Case
 
-from crm_ext.analytics.filters import as_filters, restricted_user, scoped_customers
+from crm_ext.analytics.filters import as_filters, customers_in_scope, restricted_user, where_all
 from crm_ext.logic.analytics import check_abc_shares
 from crm_ext.logic.errors import LogicError
 from crm_ext.utils import throw
@@ -60,9 +60,7 @@ def customer_segments(filters) -> list[dict]:
 		.where(Invoice.posting_date[from_date:to_date])
 		.groupby(Invoice.customer)
 	)
-	customers = scoped_customers(filters)
-	if customers is not None:
-		query = query.where(Invoice.customer.isin(customers))
+	query = where_all(query, customers_in_scope(filters, Invoice.customer))
 	# the classes over the aggregate alone, the customer's fields joined to the few classified rows
 	# (joined to the aggregate, MariaDB computes it as a lateral table once per customer)
 	params = NamedParameterWrapper()

@@ -330,10 +330,16 @@ def hand_revenue_forecast_months(filters, user: str | None) -> dict:
 	):
 		result[key][:3] = [cards, flt(amount, 2), flt(weighted, 2)]
 	scope = ""
-	if user or filters.get("pipeline"):
+	if user:
 		scope = (
 			" and i.customer in (select c.customer from `tabSales Lead` c where c.customer is not null"
 			f"{pipeline}{rule(user)})"
+		)
+	elif filters.get("pipeline"):
+		# one lookup per customer on (customer, pipeline)
+		scope = (
+			" and (select 1 from `tabSales Lead` c where c.customer = i.customer"
+			f"{pipeline} limit 1) is not null"
 		)
 	month = bucket.format(m="extract(year_month from i.due_date)")
 	for key, unpaid in frappe.db.sql(

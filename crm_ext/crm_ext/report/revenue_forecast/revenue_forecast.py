@@ -23,10 +23,10 @@ from crm_ext.analytics.filters import (
 	Lead,
 	YearMonth,
 	as_filters,
+	customers_in_scope,
 	lead_criteria,
 	month_key,
 	month_label,
-	scoped_customers,
 	where_all,
 )
 from crm_ext.logic.analytics import BEFORE_PERIOD, NO_DATE, ForecastLine, coverage, forecast, month_bucket
@@ -145,9 +145,7 @@ def invoiced_unpaid(filters, to_date, first_month: str, currency: str) -> list[F
 		.where(Invoice.due_date <= to_date)
 		.groupby(month, Invoice.party_account_currency)
 	)
-	customers = scoped_customers(filters)
-	if customers is not None:
-		query = query.where(Invoice.customer.isin(customers))
+	query = where_all(query, customers_in_scope(filters, Invoice.customer))
 	lines = []
 	for row in query.run(as_dict=True):
 		same = (row.party_account_currency or currency) == currency

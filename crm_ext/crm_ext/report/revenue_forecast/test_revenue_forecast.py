@@ -19,7 +19,7 @@ class TestRevenueForecast(CRMTestCase):
 		self.m2 = get_first_day(add_months(today, 1))
 		self.to_date = get_last_day(add_months(today, 2))
 		customer = make_customer("_Test Forecast Customer")
-		other = make_customer("_Test Forecast Other Customer")
+		other = self.other = make_customer("_Test Forecast Other Customer")
 		common = {"company": self.company}
 		# open: 1000 in New (10 %) and 2000 in Quote (50 %) closing this month; 500 in New closing
 		# last month (overdue); 300 in New without a close date
@@ -62,6 +62,18 @@ class TestRevenueForecast(CRMTestCase):
 		rows, _message, _chart, _summary = self.run_report(pipeline=None)
 		m2 = self.m2.strftime("%Y-%m")
 		self.assertGreaterEqual(rows[m2]["invoiced_unpaid"], 1200)
+
+	def test_a_rep_filter_keeps_the_invoices_of_that_reps_customers(self):
+		"""As the head of sales: a customer is in scope when one of its cards matches every card filter
+		(pipeline and Responsible), looked up per customer."""
+		m2 = self.m2.strftime("%Y-%m")
+		rows, _message, _chart, _summary = self.run_report(lead_owner=self.rep)
+		self.assertNotIn(m2, rows)  # the rep's card has no customer: no invoice of either customer
+		frappe.db.set_value(
+			"Sales Lead", {"lead_owner": self.rep, "pipeline": PIPELINE}, "customer", self.other
+		)
+		rows, _message, _chart, _summary = self.run_report(lead_owner=self.rep)
+		self.assertEqual(rows[m2]["invoiced_unpaid"], 800)
 
 	def test_sales_user_sees_only_own_cards_and_customers(self):
 		frappe.set_user(self.rep)
