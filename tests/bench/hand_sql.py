@@ -372,12 +372,12 @@ def hand_sales_kpis(filters, user: str | None) -> dict:
 	result = {}
 	for source, n, won, lost in frappe.db.sql(
 		f"""select c.source, count(*), sum(c.stage_kind = 'Won'), sum(c.stage_kind = 'Lost')
-		from `tabSales Lead` c where {cards} group by c.source""",
+		from `tabSales Lead` c force index (period_cards_index) where {cards} group by c.source""",
 		args,
 	):
 		result[source] = [n, won, lost, None, 0, None, 0, None]
 	for source, customers in frappe.db.sql(
-		f"""select c.source, count(distinct c.customer) from `tabSales Lead` c
+		f"""select c.source, count(distinct c.customer) from `tabSales Lead` c force index (period_cards_index)
 		where c.stage_kind = 'Won' and {cards} group by c.source""",
 		args,
 	):

@@ -32,6 +32,7 @@ from crm_ext.analytics.filters import (
 	restricted_user,
 	where_all,
 )
+from crm_ext.analytics.indexes import force_index
 from crm_ext.logic.analytics import percent, ratio
 from crm_ext.sales.access import interaction_query
 from crm_ext.sales.sources import source_doctype
@@ -93,7 +94,10 @@ def company_currency(filters) -> str | None:
 
 
 def card_figures(filters, field: str) -> dict:
-	"""{group: cards, won, lost, customers of won cards} for the cards created in the period."""
+	"""{group: cards, won, lost, customers of won cards} for the cards created in the period.
+
+	Both queries read the period's cards on ``period_cards_index`` (from the index alone for a user
+	who sees every card); for a rep, MariaDB would rather scan every card for the row rule."""
 	won = Lead.stage_kind == "Won"
 	query = (
 		frappe.qb.from_(Lead)
@@ -105,7 +109,7 @@ def card_figures(filters, field: str) -> dict:
 		)
 		.groupby(Lead[field])
 	)
-	query = where_all(query, lead_criteria(filters))
+	query = in_period(where_all(query, lead_criteria(filters)), filters)
 	cards = {row.grp: row for row in query.run(as_dict=True)}
 	# the customers of the won cards in a query of their own: a distinct count inside the grouping
 	# of every card doubles its time
@@ -115,10 +119,16 @@ def card_figures(filters, field: str) -> dict:
 		.where(won)
 		.groupby(Lead[field])
 	)
-	customers = dict(where_all(query, lead_criteria(filters)).run())
+	customers = dict(in_period(where_all(query, lead_criteria(filters)), filters).run())
 	for group, row in cards.items():
 		row.customers = customers.get(group, 0)
 	return cards
+
+
+def in_period(query, filters):
+	if not filters.get("from_date"):
+		return query
+	return force_index(query, "period_cards_index", table="tabSales Lead")
 
 
 def cycle_days(filters, field: str) -> dict:
