@@ -15,9 +15,10 @@ from frappe.utils import add_days, getdate
 from pypika.terms import Criterion, Term
 from pypika.utils import format_alias_sql
 
-from crm_ext.sales.access import sees_all_leads
+from crm_ext.sales.access import CARD, sees_all_leads
 
 Lead = DocType("Sales Lead")
+ToDo = DocType("ToDo")
 
 # filter name -> Sales Lead field
 LEAD_FILTERS = {
@@ -113,14 +114,59 @@ def period_criteria(column, filters) -> list[Criterion]:
 	return criteria
 
 
+def changed_since(filters):
+	"""The day from which a card may have a stage move in the period (None: no period start): a move
+	saves its card (and a merge marks the card it keeps as changed, see ``SalesLead.after_rename``),
+	so a card unchanged since before the period has no move in it; a day's margin covers the save's
+	own duration."""
+	return add_days(getdate(filters.from_date), -1) if filters.get("from_date") else None
+
+
 def changed_in_period(filters, lead=Lead) -> list[Criterion]:
-	"""Cards that may have a stage move in the period: a move saves its card (and a merge marks the
-	card it keeps as changed, see ``SalesLead.after_rename``), so a card unchanged since before the
-	period has no move in it; a day's margin covers the save's own duration. A rep's reports then
+	"""Cards that may have a stage move in the period (:func:`changed_since`). A rep's reports then
 	skip the moves of their old, closed cards instead of reading years of them."""
-	if not filters.get("from_date"):
-		return []
-	return [lead.modified >= add_days(getdate(filters.from_date), -1)]
+	since = changed_since(filters)
+	return [lead.modified >= since] if since else []
+
+
+# a rep's own cards are read by name (an IN list on the primary key) when at most this many were
+# changed in the period; with more, the row rule is checked on every card, in key order
+FEW_CARDS = 5000
+
+
+def few_own_cards(filters) -> list[str] | None:
+	"""For a user who sees only their own cards: the names of the cards they are Responsible for,
+	created or are assigned to, among those changed since the period began (:func:`changed_since`;
+	every card without a period). None for a user who sees every card or when more than
+	:data:`FEW_CARDS`.
+
+	A superset of the row rule's cards, for the rule is still applied to them: the Responsible and the
+	creator through the indexes (lead_owner, modified) and (owner, modified), the assignments through
+	the user's open ToDos (Frappe writes ``_assign`` from them; index (allocated_to, reference_type,
+	status)). The row rule alone is an OR no single index serves: MariaDB checks it on every card.
+	"""
+	user = restricted_user()
+	if not user:
+		return None
+	since = changed_since(filters)
+	names: set[str] = set()
+	for column in (Lead.lead_owner, Lead.owner):
+		query = frappe.qb.from_(Lead).select(Lead.name).where(column == user).limit(FEW_CARDS + 1)
+		if since:
+			query = query.where(Lead.modified >= since)
+		names.update(query.run(pluck=True))
+		if len(names) > FEW_CARDS:
+			return None
+	assigned = (
+		frappe.qb.from_(ToDo)
+		.select(ToDo.reference_name)
+		.where(ToDo.allocated_to == user)
+		.where(ToDo.reference_type == CARD)
+		.where(ToDo.status == "Open")
+		.limit(FEW_CARDS + 1)
+	)
+	names.update(assigned.run(pluck=True))
+	return sorted(names) if len(names) <= FEW_CARDS else None
 
 
 def needs_lead_join(filters, skip: tuple[str, ...] = ()) -> bool:

@@ -38,6 +38,9 @@ INDEXES = {
 	"Sales Lead": {
 		# Receivables Health: the Responsible of each customer's latest card
 		"customer_creation_index": ["customer", "creation"],
+		# a rep's own cards changed in a period (crm_ext.analytics.filters.few_own_cards)
+		"responsible_modified_index": ["lead_owner", "modified"],
+		"creator_modified_index": ["owner", "modified"],
 		# Revenue Forecast and Customer Segments filtered by pipeline (or rep, source, campaign):
 		# whether a customer has a card in scope, one lookup per customer
 		"customer_pipeline_index": ["customer", "pipeline"],
@@ -49,6 +52,8 @@ INDEXES = {
 		"open_pipeline_index": ["stage_kind", "pipeline"],
 	},
 	"Interaction Summary": {"day_rep_index": ["day", "rep"]},
+	# the cards a rep is assigned to (few_own_cards): Frappe indexes its ToDos by the record only
+	"ToDo": {"assignee_index": ["allocated_to", "reference_type", "status"]},
 	# Manager Activity: interactions per rep and type (read from the index alone, in group order)
 	"Interaction": {
 		"rep_type_index": ["handled_by", "interaction_type", "owner", "start_time"],

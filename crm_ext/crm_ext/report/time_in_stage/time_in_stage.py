@@ -19,6 +19,7 @@ from crm_ext.analytics.filters import (
 	Lead,
 	as_filters,
 	changed_in_period,
+	few_own_cards,
 	lead_criteria,
 	needs_lead_join,
 	period_criteria,
@@ -109,6 +110,11 @@ def logged_stays(filters) -> dict[str, list[tuple[float, int]]]:
 		query = where_all(query, lead_criteria(filters, period_field=None, skip=("pipeline",)))
 		query = where_all(query, changed_in_period(filters))  # moves out in the period: cards changed since
 		query = force_index(query, "lead_stay_index")
+		names = few_own_cards(filters)  # a rep with few cards in the period: their moves by card
+		if names is not None:
+			if not names:
+				return {}
+			query = query.where(Log.sales_lead.isin(names))
 	elif filters.get("pipeline"):
 		dated = filters.get("from_date") or filters.get("to_date")
 		query = force_index(query, "pipeline_changed_stay_index" if dated else "pipeline_stay_index")

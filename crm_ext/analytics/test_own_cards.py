@@ -1,0 +1,73 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+import frappe
+from frappe.desk.form.assign_to import add as assign
+from frappe.desk.form.assign_to import remove as unassign
+from frappe.utils import now_datetime
+
+from crm_ext.analytics import filters
+from crm_ext.analytics.testing import lead_through, make_analytics_pipeline
+from crm_ext.crm_ext.report.sales_funnel import sales_funnel
+from crm_ext.crm_ext.report.time_in_stage import time_in_stage
+from crm_ext.testing import CRMTestCase, make_user
+
+PIPELINE = "_Test Own Cards Pipeline"
+
+
+class TestFewOwnCards(CRMTestCase):
+	"""A rep's reports read their cards by name when they have few in the period: the names are every
+	card the row rule shows them (Responsible, creator, assignee) and the reports give what the rule
+	checked on every card gives."""
+
+	def setUp(self):
+		super().setUp()
+		make_analytics_pipeline(PIPELINE)
+		self.rep = make_user("own.cards.rep@example.com", "Sales User")
+		self.colleague = make_user("own.cards.colleague@example.com", "Sales User")
+		self.head = make_user("own.cards.head@example.com", "Sales Manager")
+		self.responsible = lead_through(PIPELINE, "Quote", lead_owner=self.rep).name
+		self.created = lead_through(PIPELINE, "Quote", "Lost", lead_owner=self.colleague).name
+		frappe.db.set_value("Sales Lead", self.created, "owner", self.rep, update_modified=False)
+		self.assigned = lead_through(PIPELINE, "Won", lead_owner=self.colleague).name
+		assign({"assign_to": [self.rep], "doctype": "Sales Lead", "name": self.assigned})
+		self.unassigned = lead_through(PIPELINE, "Quote", lead_owner=self.colleague).name
+		assign({"assign_to": [self.rep], "doctype": "Sales Lead", "name": self.unassigned})
+		unassign("Sales Lead", self.unassigned, self.rep)
+		lead_through(PIPELINE, "Quote", lead_owner=self.colleague)  # the colleague's alone
+		today = now_datetime().date()
+		self.period = frappe._dict(pipeline=PIPELINE, from_date=today - timedelta(days=30), to_date=today)
+
+	def reports(self) -> tuple:
+		_columns, funnel, *_rest = sales_funnel.execute(dict(self.period))
+		_columns, stays, *_rest = time_in_stage.execute(dict(self.period))
+		return funnel, stays
+
+	def test_the_names_are_the_cards_of_the_row_rule(self):
+		frappe.set_user(self.rep)
+		names = filters.few_own_cards(self.period)
+		self.assertEqual(set(names), {self.responsible, self.created, self.assigned})
+		self.assertEqual(set(names), set(frappe.get_list("Sales Lead", {"pipeline": PIPELINE}, pluck="name")))
+		with patch.object(filters, "FEW_CARDS", 2):
+			self.assertIsNone(filters.few_own_cards(self.period))
+		frappe.set_user(self.head)
+		self.assertIsNone(filters.few_own_cards(self.period))
+
+	def test_reports_by_name_equal_the_rule_on_every_card(self):
+		frappe.set_user(self.rep)
+		by_name = self.reports()
+		with patch.object(filters, "FEW_CARDS", 0):
+			self.assertIsNone(filters.few_own_cards(self.period))
+			every_card = self.reports()
+		self.assertEqual(by_name, every_card)
+		funnel = {row["stage"]: row for row in by_name[0]}
+		self.assertEqual(funnel[f"{PIPELINE}-New"]["reached"], 3)  # responsible, created, assigned
+		self.assertEqual(funnel[f"{PIPELINE}-Won"]["reached"], 1)
+		self.assertEqual(funnel[f"{PIPELINE}-New"]["lost"] + funnel[f"{PIPELINE}-Quote"]["lost"], 1)
+
+	def test_a_rep_without_cards_in_the_period_gets_empty_reports(self):
+		frappe.set_user(make_user("own.cards.new.rep@example.com", "Sales User"))
+		self.assertEqual(filters.few_own_cards(self.period), [])
+		funnel, stays = self.reports()
+		self.assertEqual([row["reached"] for row in funnel], [0, 0, 0])
+		self.assertFalse([row for row in stays if row.get("moves_out")])
