@@ -9,6 +9,7 @@ from frappe.utils import now_datetime
 from crm_ext.analytics import filters
 from crm_ext.analytics.testing import lead_through, make_analytics_pipeline
 from crm_ext.crm_ext.report.sales_funnel import sales_funnel
+from crm_ext.crm_ext.report.sales_kpis import sales_kpis
 from crm_ext.crm_ext.report.time_in_stage import time_in_stage
 from crm_ext.testing import CRMTestCase, make_user
 
@@ -41,7 +42,9 @@ class TestFewOwnCards(CRMTestCase):
 	def reports(self) -> tuple:
 		_columns, funnel, *_rest = sales_funnel.execute(dict(self.period))
 		_columns, stays, *_rest = time_in_stage.execute(dict(self.period))
-		return funnel, stays
+		period = {"from_date": self.period.from_date, "to_date": self.period.to_date}
+		_columns, kpis, *_rest = sales_kpis.execute({**period, "group_by": "Source", "pipeline": PIPELINE})
+		return funnel, stays, kpis
 
 	def test_the_names_are_the_cards_of_the_row_rule(self):
 		frappe.set_user(self.rep)
@@ -64,10 +67,13 @@ class TestFewOwnCards(CRMTestCase):
 		self.assertEqual(funnel[f"{PIPELINE}-New"]["reached"], 3)  # responsible, created, assigned
 		self.assertEqual(funnel[f"{PIPELINE}-Won"]["reached"], 1)
 		self.assertEqual(funnel[f"{PIPELINE}-New"]["lost"] + funnel[f"{PIPELINE}-Quote"]["lost"], 1)
+		kpis = by_name[2]
+		self.assertEqual(sum(row["cards"] for row in kpis if row.get("cards")), 3)
 
 	def test_a_rep_without_cards_in_the_period_gets_empty_reports(self):
 		frappe.set_user(make_user("own.cards.new.rep@example.com", "Sales User"))
 		self.assertEqual(filters.few_own_cards(self.period), [])
-		funnel, stays = self.reports()
+		funnel, stays, kpis = self.reports()
 		self.assertEqual([row["reached"] for row in funnel], [0, 0, 0])
 		self.assertFalse([row for row in stays if row.get("moves_out")])
+		self.assertFalse([row for row in kpis if row.get("cards")])
