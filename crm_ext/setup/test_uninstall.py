@@ -14,6 +14,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_field
 from frappe.model import delete_fields
 from frappe.utils import getdate
 
+from crm_ext.analytics.indexes import INDEXES, OTHER_APPS_TABLES
 from crm_ext.sales.follow_ups import create_follow_up
 from crm_ext.setup import install, uninstall
 from crm_ext.setup.custom_fields import CUSTOM_FIELDS
@@ -168,6 +169,11 @@ class TestUninstall(IntegrationTestCase):
 			for doctype, fields in CUSTOM_FIELDS.items():
 				for df in fields:
 					self.assertNotIn(df["fieldname"], columns(doctype))
+			for doctype in OTHER_APPS_TABLES:
+				for name in INDEXES[doctype]:
+					self.assertFalse(
+						frappe.db.has_index(f"tab{doctype}", name), f"{doctype}: {name} survived"
+					)
 		finally:
 			restore()
 			frappe.delete_doc("Sales Lead", lead.name, force=True, ignore_permissions=True)

@@ -305,6 +305,7 @@ def remove_settings() -> None:
 def before_uninstall() -> None:
 	"""Refuse while other doctypes point at the app's (unless confirmed or forced), then remove what
 	the app made and what was made around its doctypes."""
+	from crm_ext.analytics.indexes import drop_indexes_on_other_apps_tables
 	from crm_ext.setup.workflow import remove_workflow
 
 	links = check_links_into_the_app()
@@ -319,3 +320,4 @@ def before_uninstall() -> None:
 	remove_attached_records(doctypes)
 	remove_roles()
 	remove_settings()
+	drop_indexes_on_other_apps_tables()
