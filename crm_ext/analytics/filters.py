@@ -142,7 +142,7 @@ def few_own_cards(filters) -> list[str] | None:
 
 	A superset of the row rule's cards, for the rule is still applied to them: the Responsible and the
 	creator through the indexes (lead_owner, modified) and (owner, modified), the assignments through
-	the user's open ToDos (Frappe writes ``_assign`` from them; index (allocated_to, reference_type,
+	the user's open ToDos (Frappe writes ``_assign`` from them; index (reference_type, allocated_to,
 	status)). The row rule alone is an OR no single index serves: MariaDB checks it on every card.
 	"""
 	user = restricted_user()
@@ -167,6 +167,15 @@ def few_own_cards(filters) -> list[str] | None:
 	)
 	names.update(assigned.run(pluck=True))
 	return sorted(names) if len(names) <= FEW_CARDS else None
+
+
+def own_cards_only(query, names: list[str] | None, column=Lead.name):
+	"""``query`` kept to a rep's few cards (``names`` from :func:`few_own_cards`, on ``column``):
+	unchanged for None (every card, or too many to list), None when the rep has none (an empty report).
+	"""
+	if names is None:
+		return query
+	return query.where(column.isin(names)) if names else None
 
 
 def needs_lead_join(filters, skip: tuple[str, ...] = ()) -> bool:

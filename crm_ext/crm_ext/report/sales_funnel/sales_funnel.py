@@ -25,6 +25,7 @@ from crm_ext.analytics.filters import (
 	month_label,
 	month_of,
 	needs_lead_join,
+	own_cards_only,
 	period_criteria,
 	require_pipeline,
 	restricted_user,
@@ -57,8 +58,9 @@ def execute(filters=None):
 		furthest = summary_reads.furthest_counts(pipeline, orders, filters, by_cohort)
 		lost = summary_reads.lost_counts(pipeline, filters, CREATED_LOST)
 	else:
-		furthest = furthest_counts(pipeline, funnel_stages, filters, by_cohort)
-		lost = lost_counts(pipeline, filters)
+		own = few_own_cards(filters)  # a rep's few cards of the period, read once for both
+		furthest = furthest_counts(pipeline, funnel_stages, filters, by_cohort, own)
+		lost = lost_counts(pipeline, filters, own)
 
 	total = {}
 	for (_cohort, order), count in furthest.items():
@@ -107,8 +109,11 @@ def execute(filters=None):
 	return columns(cohorts), data, None, chart(data), summary(data)
 
 
-def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tuple[str, int], int]:
-	"""{(cohort month or "", furthest stage order): cards} for the cards with a move in ``pipeline``.
+def furthest_counts(
+	pipeline: str, stages, filters, by_cohort: bool, own: list[str] | None = None
+) -> dict[tuple[str, int], int]:
+	"""{(cohort month or "", furthest stage order): cards} for the cards with a move in ``pipeline``
+	(``own``: a rep's few cards of the period, :func:`few_own_cards`; None: the row rule decides).
 
 	A card's cohort and period date is when it entered the pipeline (its first move in it, which
 	for a card created there is its creation). The stage order comes from a CASE over the
@@ -135,9 +140,15 @@ def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tup
 		per_lead = where_all(per_lead, lead_criteria(filters, period_field=None, skip=("pipeline",)))
 		# a card entering the pipeline in the period moved in it: its older cards are skipped
 		per_lead = where_all(per_lead, changed_in_period(filters))
-		per_lead = own_cards_first(per_lead, filters, "PRIMARY")
+		per_lead = own_cards_only(per_lead, own)
 		if per_lead is None:
 			return {}
+		if own is None and restricted_user():
+			# the row rule (an OR no single index serves) checked on every card in key order: the
+			# moves are then read in the log index's order and grouped without a temporary table
+			# (MariaDB sometimes takes the `modified` range instead, 5x slower for a rep who sees
+			# every card)
+			per_lead = force_index(per_lead, "PRIMARY", table="tabSales Lead")
 	else:
 		# every card: one pass over the covering index
 		per_lead = (
@@ -167,8 +178,9 @@ def furthest_counts(pipeline: str, stages, filters, by_cohort: bool) -> dict[tup
 	}
 
 
-def lost_counts(pipeline: str, filters) -> dict[str, dict[str, int]]:
-	"""{stage the card was lost from: {lost reason: cards}} for the cards lost now.
+def lost_counts(pipeline: str, filters, own: list[str] | None = None) -> dict[str, dict[str, int]]:
+	"""{stage the card was lost from: {lost reason: cards}} for the cards lost now (``own`` as in
+	:func:`furthest_counts`).
 
 	With a period (on the cards' creation) or card filters the query starts from the matching cards
 	(the creation index) and reads each one's moves into a lost stage; without, from the pipeline's
@@ -181,7 +193,7 @@ def lost_counts(pipeline: str, filters) -> dict[str, dict[str, int]]:
 		query = frappe.qb.from_(Lead).join(Log).on((Log.sales_lead == Lead.name) & moves)
 		# a rep with many cards: MariaDB picks between the creation index and every card by the share
 		# of the period's cards (either forced is 1.5-2.5x slower at 100k or at 900k cards)
-		query = own_cards_first(query, filters, None)
+		query = own_cards_only(query, own)
 		if query is None:
 			return {}
 	else:
@@ -199,20 +211,6 @@ def lost_counts(pipeline: str, filters) -> dict[str, dict[str, int]]:
 		stage = row.from_stage or CREATED_LOST
 		result.setdefault(stage, {})[row.lost_reason or ""] = row.cards
 	return result
-
-
-def own_cards_first(query, filters, index_for_many: str | None):
-	"""A query starting from the cards, for a rep: read by name when they have few in the period
-	(:func:`few_own_cards`; None when they have none), else through ``index_for_many`` with the row
-	rule checked on each card. For the per-card moves that is the primary key: the moves are then
-	read in the log index's order and grouped without a temporary table (MariaDB sometimes takes the
-	`modified` range instead, 5x slower for a rep who sees every card)."""
-	if not restricted_user():
-		return query
-	names = few_own_cards(filters)
-	if names is None:
-		return force_index(query, index_for_many, table="tabSales Lead") if index_for_many else query
-	return query.where(Lead.name.isin(names)) if names else None
 
 
 def cohort_field(cohort: str) -> str:

@@ -29,6 +29,7 @@ from crm_ext.analytics.filters import (
 	as_filters,
 	few_own_cards,
 	lead_criteria,
+	own_cards_only,
 	period_criteria,
 	restricted_user,
 	where_all,
@@ -107,11 +108,9 @@ def card_figures(filters, field: str) -> dict:
 
 	def cards_in_scope(query):
 		query = where_all(query, lead_criteria(filters))
-		if names:
-			return query.where(Lead.name.isin(names))
 		if filters.get("from_date") and not restricted_user():
-			return force_index(query, "period_cards_index", table="tabSales Lead")
-		return query
+			query = force_index(query, "period_cards_index", table="tabSales Lead")
+		return own_cards_only(query, names)
 
 	won = Lead.stage_kind == "Won"
 	query = (

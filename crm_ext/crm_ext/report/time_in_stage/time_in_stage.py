@@ -22,6 +22,7 @@ from crm_ext.analytics.filters import (
 	few_own_cards,
 	lead_criteria,
 	needs_lead_join,
+	own_cards_only,
 	period_criteria,
 	where_all,
 )
@@ -110,11 +111,10 @@ def logged_stays(filters) -> dict[str, list[tuple[float, int]]]:
 		query = where_all(query, lead_criteria(filters, period_field=None, skip=("pipeline",)))
 		query = where_all(query, changed_in_period(filters))  # moves out in the period: cards changed since
 		query = force_index(query, "lead_stay_index")
-		names = few_own_cards(filters)  # a rep with few cards in the period: their moves by card
-		if names is not None:
-			if not names:
-				return {}
-			query = query.where(Log.sales_lead.isin(names))
+		# a rep with few cards in the period: their moves by card
+		query = own_cards_only(query, few_own_cards(filters), Log.sales_lead)
+		if query is None:
+			return {}
 	elif filters.get("pipeline"):
 		dated = filters.get("from_date") or filters.get("to_date")
 		query = force_index(query, "pipeline_changed_stay_index" if dated else "pipeline_stay_index")
