@@ -92,7 +92,8 @@ doc_events = {
 	},
 	"ToDo": {
 		"validate": ["crm_ext.sales.access.check_assignment", "crm_ext.sales.follow_ups.keep_planned_date"],
-		# the analytics summaries follow a Responsible set by an assignment (read before and after)
+		# the analytics summaries follow a Responsible set by an assignment (read before and after) and
+		# the card's viewers Frappe writes to its _assign (compared with those recorded)
 		"after_insert": [
 			"crm_ext.analytics.summary_events.assignment_before",
 			"crm_ext.sales.assignment.on_todo_change",
@@ -103,6 +104,10 @@ doc_events = {
 			"crm_ext.sales.assignment.on_todo_change",
 			"crm_ext.analytics.summary_events.assignment_after",
 			"crm_ext.sales.follow_ups.on_todo_update",
+		],
+		"on_trash": [
+			"crm_ext.analytics.summary_events.assignment_before",
+			"crm_ext.analytics.summary_events.assignment_after",
 		],
 	},
 	# the analytics summary tables, in the transaction of the change they count

@@ -1,5 +1,6 @@
 """Properties of the analytics summary rows (crm_ext.logic.summaries)."""
 
+import json
 from collections import Counter
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -13,8 +14,10 @@ from crm_ext.logic.summaries import (
 	FURTHEST,
 	LOST,
 	MOVED,
+	STAY,
 	Card,
 	Move,
+	card_viewers,
 	delta,
 	interaction_rows,
 	next_month,
@@ -23,6 +26,7 @@ from crm_ext.logic.summaries import (
 	stage_rows,
 	stay_days,
 	stay_rows,
+	viewer_rows,
 )
 
 PIPELINES = {
@@ -191,3 +195,50 @@ def test_a_period_is_its_whole_months_and_its_edges_without_gaps_or_overlaps(sta
 		covered += [first + timedelta(days=i) for i in range((last - first).days + 1)]
 	assert len(covered) == len(set(covered))
 	assert set(covered) == wanted
+
+
+# --- the viewer summary ---------------------------------------------------------------------
+
+users = st.sampled_from(["a@x", "b@x", "c@x", "", None])
+
+
+@given(users, users, st.lists(st.sampled_from(["a@x", "b@x", "c@x", "d@x"]), max_size=4))
+def test_the_viewers_are_the_users_the_row_rule_shows_the_card_to(rep, owner, assigned):
+	"""The Sales Lead row rule: Responsible, creator, or ``_assign LIKE '%"user"%'``."""
+	stored = json.dumps(assigned)
+	for user in ("a@x", "b@x", "c@x", "d@x"):
+		shown = user in (rep, owner) or f'"{user}"' in stored
+		assert (user in card_viewers(rep, owner, stored)) == shown
+	assert "" not in card_viewers(rep, owner, stored)
+
+
+def test_an_assignment_list_that_is_not_a_json_list_of_users_assigns_nobody():
+	for stored in (None, "", "not json", '{"a@x": 1}', '"a@x"', "[1, null, true]"):
+		assert card_viewers("r@x", None, stored) == {"r@x"}
+	assert card_viewers(None, None, '["a@x", 2]') == {"a@x"}
+
+
+@given(cards, st.lists(moves(), max_size=12), st.sets(st.sampled_from(["a@x", "b@x", "v@x"]), max_size=3))
+def test_each_viewer_counts_the_cards_funnel_losses_and_stays_once(card, card_moves, viewers):
+	stage, stays = rows_of(card, card_moves), stay_rows(card, card_moves)
+	rows = viewer_rows(stage, stays, viewers)
+	assert {key[0] for key in rows} <= viewers
+	for viewer in viewers:
+		own = {key[1:]: n for key, n in rows.items() if key[0] == viewer}
+		for measure in (FURTHEST, LOST):
+			expected = Counter()
+			for (m, day, pipeline, stage_name, _kind, reason, rep, company), n in stage.items():
+				if m == measure:
+					expected[(day, pipeline, stage_name, reason, rep, company)] += n
+			got = Counter()
+			for (m, day, pipeline, stage_name, reason, _days, rep, company), n in own.items():
+				if m == measure:
+					got[(day, pipeline, stage_name, reason, rep, company)] += n
+			assert got == expected
+		stay_got = Counter(
+			{(d, p, s, days, r, c): n for (m, d, p, s, _reason, days, r, c), n in own.items() if m == STAY}
+		)
+		assert stay_got == stays
+	assert sum(rows.values()) == len(viewers) * (
+		sum(n for key, n in stage.items() if key[0] in (FURTHEST, LOST)) + sum(stays.values())
+	)

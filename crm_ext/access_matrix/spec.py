@@ -59,6 +59,8 @@ RECORDS = {
 	"stage_summary_a": "Sales Stage Summary",
 	"stage_stay_a": "Sales Stage Stay",
 	"interaction_summary_a": "Interaction Summary",
+	"viewer_summary_a": "Sales Viewer Summary",
+	"lead_viewer_a": "Sales Lead Viewer",
 	"plan_a": "Sales Plan",
 	"plan_b": "Sales Plan",
 	# ERPNext's Supplier carries the server-owned portal administration (master user, recipients);
@@ -140,6 +142,8 @@ READERS = {
 	"stage_summary_a": NOBODY,
 	"stage_stay_a": NOBODY,
 	"interaction_summary_a": NOBODY,
+	"viewer_summary_a": NOBODY,
+	"lead_viewer_a": NOBODY,
 	# a rep's sales plan: the rep and whoever sees every card
 	"plan_a": SALES_SEE_ALL | {"sales_a"},
 	"plan_b": SALES_SEE_ALL | {"sales_b"},
@@ -194,6 +198,8 @@ PLAIN_CHANGE = {
 	"Sales Stage Summary": {"number": 99},
 	"Sales Stage Stay": {"number": 99},
 	"Interaction Summary": {"number": 99},
+	"Sales Viewer Summary": {"number": 99},
+	"Sales Lead Viewer": {"viewers": '["Administrator"]'},
 	"Sales Plan": {"plan_amount": 1234},
 	"Supplier": {"website": "https://am.example.com"},
 	"Supplier User Log": {"details": "AM checked"},
@@ -218,6 +224,8 @@ CREATORS = {
 	"Sales Stage Summary": NOBODY,
 	"Sales Stage Stay": NOBODY,
 	"Interaction Summary": NOBODY,
+	"Sales Viewer Summary": NOBODY,
+	"Sales Lead Viewer": NOBODY,
 	"Sales Plan": frozenset({"sales_manager"}),
 	"Supplier": NOBODY,  # ERPNext: the Purchase Master Manager (none of the personas)
 	"Supplier User Log": NOBODY,

@@ -249,6 +249,12 @@ def make_summaries(world: World) -> None:
 	)
 	(interaction_key,) = interaction_rows(*values)
 	world.records["interaction_summary_a"] = (summaries.INTERACTIONS, row_name(interaction_key))
+	# lead A's funnel row counted for sales A, and the viewers recorded for lead A
+	viewer_row = frappe.get_all(
+		summaries.VIEWERS, filters={"viewer": rep, "pipeline": PIPELINE}, pluck="name", limit=1
+	)[0]
+	world.records["viewer_summary_a"] = (summaries.VIEWERS, viewer_row)
+	world.records["lead_viewer_a"] = (summaries.CARD_VIEWERS, world.name("lead_a"))
 
 
 # --- the supply side ---------------------------------------------------------------------------

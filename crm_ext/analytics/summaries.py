@@ -3,7 +3,11 @@ rebuilt from the source tables on demand.
 
 - *Sales Stage Summary* and *Sales Stage Stay*: counts over the stage log per card's rep and
   company (:mod:`crm_ext.logic.summaries` says what each card adds);
-- *Interaction Summary*: interactions per day, handler and type.
+- *Interaction Summary*: interactions per day, handler and type;
+- *Sales Viewer Summary*: a card's funnel and stay rows once per user who sees it (the Sales Lead
+  row rule: Responsible, creator, assignees), with *Sales Lead Viewer* holding whom each card's rows
+  were counted for (an assignment changes ``_assign`` before the app's hooks run: the viewers
+  before a change are read from there, never guessed).
 
 The stage log and the interactions stay the source of truth: :func:`rebuild` recomputes every row
 from them in SQL (``bench --site SITE execute crm_ext.analytics.summaries.rebuild``; the patch
@@ -16,6 +20,7 @@ key that is a hash of the row's key (:func:`crm_ext.logic.summaries.row_name`), 
 rows that fall to zero are deleted.
 """
 
+import json
 from collections import Counter
 
 import frappe
@@ -31,23 +36,45 @@ from crm_ext.logic.summaries import (
 	MOVED,
 	Card,
 	Move,
+	card_viewers,
 	delta,
 	interaction_rows,
 	row_name,
 	stage_rows,
 	stay_rows,
+	viewer_rows,
+)
+from crm_ext.logic.summaries import (
+	STAY as STAY_MEASURE,
 )
 
 STAGE_SUMMARY = "Sales Stage Summary"
 STAY = "Sales Stage Stay"
 INTERACTIONS = "Interaction Summary"
+VIEWERS = "Sales Viewer Summary"
+CARD_VIEWERS = "Sales Lead Viewer"
 # table -> its key columns, in the order of the keys of crm_ext.logic.summaries
 KEY_COLUMNS = {
 	STAGE_SUMMARY: ("measure", "day", "pipeline", "stage", "kind", "lost_reason", "rep", "company"),
 	STAY: ("month", "pipeline", "stage", "days", "rep", "company"),
 	INTERACTIONS: ("day", "rep", "interaction_type", "logged_by_rep"),
+	VIEWERS: ("viewer", "measure", "day", "pipeline", "stage", "lost_reason", "days", "rep", "company"),
 }
-CARD_FIELDS = ("lead_owner", "company", "pipeline", "creation", "stage_kind", "lost_reason")
+CARD_FIELDS = (
+	"lead_owner",
+	"company",
+	"pipeline",
+	"creation",
+	"stage_kind",
+	"lost_reason",
+	"owner",
+	"_assign",
+)
+# what a card adds to the summaries: (stage summary rows, stay rows, viewer summary rows)
+Rows = tuple[Counter, Counter, Counter]
+NO_ROWS: Rows = (Counter(), Counter(), Counter())
+# the viewers before a card's first count (a new card): its record is written whatever they are
+NOT_COUNTED: frozenset[str] = frozenset({"\x00not counted"})
 
 
 def refuse_direct_write(doc, method=None):
@@ -62,14 +89,15 @@ def refuse_direct_write(doc, method=None):
 # --- the state of a card ----------------------------------------------------------------------
 
 
-def card_state(name: str) -> tuple[Card | None, list[Move]]:
-	"""A card as the summaries see it, and its stage log, as stored now."""
+def card_state(name: str) -> tuple[Card | None, list[Move], frozenset[str]]:
+	"""A card as the summaries see it, its stage log and the users who see it, as stored now."""
 	row = frappe.db.get_value("Sales Lead", name, CARD_FIELDS, as_dict=True)
 	card = (
 		Card(row.lead_owner, row.company, row.pipeline, row.creation, row.stage_kind, row.lost_reason)
 		if row
 		else None
 	)
+	viewers = card_viewers(row.lead_owner, row.owner, row._assign) if row else frozenset()
 	moves = [
 		Move(*values)
 		for values in frappe.db.sql(
@@ -78,7 +106,32 @@ def card_state(name: str) -> tuple[Card | None, list[Move]]:
 			name,
 		)
 	]
-	return card, moves
+	return card, moves, viewers
+
+
+def counted_viewers(name: str) -> frozenset[str]:
+	"""The users the card's viewer rows were last counted for (its *Sales Lead Viewer* record, named
+	as the card), read with a lock on that record: the latest committed, and two changes of one
+	card's viewers are counted one after the other."""
+	stored = frappe.db.sql(
+		"select viewers from `tabSales Lead Viewer` where name = %s for update", name, pluck=True
+	)
+	return frozenset(json.loads(stored[0] or "[]")) if stored else frozenset()
+
+
+def count_viewers(name: str, viewers: frozenset[str] | None) -> None:
+	"""Record ``viewers`` as those the card's viewer rows are counted for now (None: the card is
+	gone). Written on the record's primary key alone: no gap of an index is locked."""
+	if viewers is None:
+		frappe.db.sql("delete from `tabSales Lead Viewer` where name = %s", name)
+		return
+	now = now_datetime()
+	frappe.db.sql(
+		"""insert into `tabSales Lead Viewer` (name, creation, modified, owner, modified_by, viewers)
+		values (%(name)s, %(now)s, %(now)s, 'Administrator', 'Administrator', %(viewers)s)
+		on duplicate key update viewers = values(viewers), modified = values(modified)""",
+		{"name": name, "now": now, "viewers": json.dumps(sorted(viewers))},
+	)
 
 
 def funnel_orders(pipelines) -> dict[str, dict[str, int]]:
@@ -96,15 +149,37 @@ def funnel_orders(pipelines) -> dict[str, dict[str, int]]:
 	return orders
 
 
-def card_rows(card: Card | None, moves: list[Move]) -> tuple[Counter, Counter]:
-	"""(stage summary rows, stay rows) of a card in the given state."""
+def card_rows(card: Card | None, moves: list[Move], viewers: frozenset[str]) -> Rows:
+	"""The summary rows of a card in the given state, its viewer rows counted for ``viewers``."""
 	orders = funnel_orders(m.pipeline for m in moves)
-	return stage_rows(card, moves, orders), stay_rows(card, moves)
+	stage, stay = stage_rows(card, moves, orders), stay_rows(card, moves)
+	return stage, stay, viewer_rows(stage, stay, viewers)
 
 
-def apply_card_change(before: tuple[Counter, Counter], after: tuple[Counter, Counter]) -> None:
+def counted(name: str) -> tuple[Rows, frozenset[str]]:
+	"""The card's rows as the summaries hold them now (its viewer rows counted for the viewers
+	recorded, :func:`counted_viewers`), and those viewers."""
+	card, moves, _viewers = card_state(name)
+	viewers = counted_viewers(name)
+	return card_rows(card, moves, viewers), viewers
+
+
+def recount(name: str, before: Rows, viewers_before: frozenset[str]) -> None:
+	"""Replace the card's rows ``before`` with those of its state now; record its viewers now."""
+	card, moves, viewers = card_state(name)
+	apply_card_change(before, card_rows(card, moves, viewers))
+	if viewers != viewers_before:
+		count_viewers(name, viewers)
+
+
+def plus(a: Rows, b: Rows) -> Rows:
+	return a[0] + b[0], a[1] + b[1], a[2] + b[2]
+
+
+def apply_card_change(before: Rows, after: Rows) -> None:
 	apply(STAGE_SUMMARY, delta(before[0], after[0]))
 	apply(STAY, delta(before[1], after[1]))
+	apply(VIEWERS, delta(before[2], after[2]))
 
 
 def interactions_of_card(name: str) -> Counter:
@@ -157,34 +232,72 @@ def row_name_sql(*parts: str) -> str:
 
 def rebuild(pipeline: str | None = None) -> None:
 	"""Recompute the summary tables from the stage log and the interactions (for one pipeline's
-	stage rows only, with ``pipeline``). Runs in the caller's transaction; from the command line
+	stage rows only, with ``pipeline``: its viewer rows for the viewers recorded). Runs in the
+	caller's transaction; from the command line
 	``bench --site SITE execute crm_ext.analytics.summaries.rebuild`` commits at the end."""
-	stage = frappe.qb.DocType(STAGE_SUMMARY)
-	stay = frappe.qb.DocType(STAY)
 	if pipeline:
-		frappe.qb.from_(stage).delete().where(stage.pipeline == pipeline).run()
-		frappe.qb.from_(stay).delete().where(stay.pipeline == pipeline).run()
+		for table in (STAGE_SUMMARY, STAY, VIEWERS):
+			summary = frappe.qb.DocType(table)
+			frappe.qb.from_(summary).delete().where(summary.pipeline == pipeline).run()
 	else:
-		for table in (STAGE_SUMMARY, STAY, INTERACTIONS):
+		for table in (STAGE_SUMMARY, STAY, INTERACTIONS, VIEWERS):
 			frappe.db.sql(f"delete from `tab{table}`")
 		rebuild_interactions()
+		rebuild_card_viewers()
 	pipelines = [pipeline] if pipeline else frappe.get_all("Sales Pipeline", pluck="name")
 	for name in pipelines:
 		rebuild_furthest(name, delete=False)
 	rebuild_stage_rows(pipeline)
 
 
+STAMP = "%(now)s, %(now)s, 'Administrator', 'Administrator'"
 STAGE_INSERT = """insert into `tabSales Stage Summary` (name, creation, modified, owner, modified_by,
 	measure, day, pipeline, stage, kind, lost_reason, rep, company, number)"""
+VIEWER_INSERT = """insert into `tabSales Viewer Summary` (name, creation, modified, owner, modified_by,
+	viewer, measure, day, pipeline, stage, lost_reason, days, rep, company, number)"""
 CARD_DIMENSIONS = "coalesce(c.lead_owner, '') rep, coalesce(c.company, '') company"
+# a card's viewers as recorded (the viewer summary's rows of a card are counted for them)
+JOIN_VIEWERS = """join `tabSales Lead Viewer` cv on cv.name = c.name
+	join json_table(cv.viewers, '$[*]' columns (viewer varchar(140) path '$')) v"""
+
+
+def rebuild_card_viewers() -> None:
+	"""Record every card's viewers (:func:`crm_ext.logic.summaries.card_viewers` in SQL: the
+	Responsible, the creator and the users of the JSON list ``_assign``), sorted, as
+	:func:`count_viewers` writes them."""
+	frappe.db.sql("delete from `tabSales Lead Viewer`")
+	frappe.db.sql(
+		f"""insert into `tabSales Lead Viewer` (name, creation, modified, owner, modified_by, viewers)
+		select c.name, {STAMP}, coalesce(x.viewers, '[]')
+		from `tabSales Lead` c left join (
+			select y.sales_lead, json_arrayagg(y.viewer order by y.viewer) viewers
+			from (
+				select name sales_lead, lead_owner viewer from `tabSales Lead` where lead_owner != ''
+				union
+				select name, owner from `tabSales Lead` where owner != ''
+				union
+				select a.name, j.viewer
+				from (
+					select name, _assign from `tabSales Lead` where _assign like '[%%' and json_valid(_assign)
+				) a,
+					json_table(a._assign, '$[*]' columns (n for ordinality, viewer varchar(140) path '$')) j
+				where j.viewer != ''
+					and json_type(json_extract(a._assign, concat('$[', j.n - 1, ']'))) = 'STRING'
+			) y
+			group by y.sales_lead
+		) x on x.sales_lead = c.name""",
+		{"now": now_datetime()},
+	)
 
 
 def rebuild_furthest(pipeline: str, delete: bool = True) -> None:
-	"""The *Furthest* rows of one pipeline (they follow the order and kind of its stages)."""
+	"""The *Furthest* rows of one pipeline, and its viewer rows (they follow the order and kind of its
+	stages)."""
 	if delete:
-		frappe.db.sql(
-			"delete from `tabSales Stage Summary` where measure = %s and pipeline = %s", (FURTHEST, pipeline)
-		)
+		for table in (STAGE_SUMMARY, VIEWERS):
+			frappe.db.sql(
+				f"delete from `tab{table}` where measure = %s and pipeline = %s", (FURTHEST, pipeline)
+			)
 	orders = funnel_orders([pipeline]).get(pipeline)
 	if not orders:
 		return
@@ -195,48 +308,74 @@ def rebuild_furthest(pipeline: str, delete: bool = True) -> None:
 		args[f"s{i}"], args[f"o{i}"] = stage, f"{int(order) + 10**9:012d}"
 		whens.append(f"when %(s{i})s then concat(%(o{i})s, %(s{i})s)")
 	case = " ".join(whens)
+	per_card = f"""select l.sales_lead, date(min(l.changed_on)) day, l.pipeline,
+			substr(max(case l.to_stage {case} end), 13) stage
+		from `tabSales Lead Stage Log` l
+		where l.pipeline = %(p)s and l.to_kind in ('Open', 'Won')
+		group by l.sales_lead, l.pipeline"""
 	frappe.db.sql(
 		f"""{STAGE_INSERT}
 		select {row_name_sql("%(m)s", "x.day", "x.pipeline", "x.stage", "''", "''", "x.rep", "x.company")},
-			%(now)s, %(now)s, 'Administrator', 'Administrator', %(m)s, x.day, x.pipeline, x.stage, '', '',
-			x.rep, x.company, count(*)
+			{STAMP}, %(m)s, x.day, x.pipeline, x.stage, '', '', x.rep, x.company, count(*)
 		from (
-			select date(min(l.changed_on)) day, l.pipeline, substr(max(case l.to_stage {case} end), 13) stage,
-				{CARD_DIMENSIONS}
-			from `tabSales Lead Stage Log` l join `tabSales Lead` c on c.name = l.sales_lead
-			where l.pipeline = %(p)s and l.to_kind in ('Open', 'Won')
-			group by l.sales_lead, l.pipeline, c.lead_owner, c.company
+			select f.day, f.pipeline, f.stage, {CARD_DIMENSIONS}
+			from ({per_card}) f join `tabSales Lead` c on c.name = f.sales_lead
+			where f.stage is not null
 		) x
-		where x.stage is not null
 		group by x.day, x.pipeline, x.stage, x.rep, x.company""",
+		args,
+	)
+	frappe.db.sql(
+		f"""{VIEWER_INSERT}
+		select {row_name_sql("x.viewer", "%(m)s", "x.day", "x.pipeline", "x.stage", "''", "'0.0'", "x.rep", "x.company")},
+			{STAMP}, x.viewer, %(m)s, x.day, x.pipeline, x.stage, '', 0, x.rep, x.company, count(*)
+		from (
+			select v.viewer, f.day, f.pipeline, f.stage, {CARD_DIMENSIONS}
+			from ({per_card}) f join `tabSales Lead` c on c.name = f.sales_lead {JOIN_VIEWERS}
+			where f.stage is not null
+		) x
+		group by x.viewer, x.day, x.pipeline, x.stage, x.rep, x.company""",
 		args,
 	)
 
 
 def rebuild_stage_rows(pipeline: str | None) -> None:
-	"""The *Lost*, *Moved* and *Created* rows and the stay histogram."""
+	"""The *Lost*, *Moved* and *Created* rows, the stay histogram and the viewer rows of the losses
+	and the stays."""
 	args = {"p": pipeline, "now": now_datetime(), "lost": LOST, "moved": MOVED, "created": CREATED}
+	args.update(stay=STAY_MEASURE, lost_kind=LOST_KIND)
 	of_log = " and l.pipeline = %(p)s" if pipeline else ""
 	of_card = " and c.pipeline = %(p)s" if pipeline else ""
-	stamp = "%(now)s, %(now)s, 'Administrator', 'Administrator'"
+	lost_cards = f"""from `tabSales Lead Stage Log` l join `tabSales Lead` c on c.name = l.sales_lead
+			where l.to_kind = %(lost_kind)s and c.stage_kind = %(lost_kind)s and l.pipeline is not null
+				and l.pipeline != ''{of_log}"""
+	lost_key = "date(c.creation) day, l.pipeline, coalesce(l.from_stage, '') stage, coalesce(c.lost_reason, '') reason"
 	frappe.db.sql(
 		f"""{STAGE_INSERT}
 		select {row_name_sql("%(lost)s", "x.day", "x.pipeline", "x.stage", "''", "x.reason", "x.rep", "x.company")},
-			{stamp}, %(lost)s, x.day, x.pipeline, x.stage, '', x.reason, x.rep, x.company, x.cards
+			{STAMP}, %(lost)s, x.day, x.pipeline, x.stage, '', x.reason, x.rep, x.company, x.cards
 		from (
-			select date(c.creation) day, l.pipeline, coalesce(l.from_stage, '') stage,
-				coalesce(c.lost_reason, '') reason, {CARD_DIMENSIONS}, count(distinct l.sales_lead) cards
-			from `tabSales Lead Stage Log` l join `tabSales Lead` c on c.name = l.sales_lead
-			where l.to_kind = %(lost_kind)s and c.stage_kind = %(lost_kind)s and l.pipeline is not null
-				and l.pipeline != ''{of_log}
+			select {lost_key}, {CARD_DIMENSIONS}, count(distinct l.sales_lead) cards
+			{lost_cards}
 			group by 1, 2, 3, 4, 5, 6
 		) x""",
-		{**args, "lost_kind": LOST_KIND},
+		args,
+	)
+	frappe.db.sql(
+		f"""{VIEWER_INSERT}
+		select {row_name_sql("x.viewer", "%(lost)s", "x.day", "x.pipeline", "x.stage", "x.reason", "'0.0'", "x.rep", "x.company")},
+			{STAMP}, x.viewer, %(lost)s, x.day, x.pipeline, x.stage, x.reason, 0, x.rep, x.company, x.cards
+		from (
+			select v.viewer, {lost_key}, {CARD_DIMENSIONS}, count(distinct l.sales_lead) cards
+			{lost_cards.replace("where", JOIN_VIEWERS + " where", 1)}
+			group by 1, 2, 3, 4, 5, 6, 7
+		) x""",
+		args,
 	)
 	frappe.db.sql(
 		f"""{STAGE_INSERT}
 		select {row_name_sql("%(moved)s", "x.day", "x.pipeline", "x.stage", "x.kind", "''", "x.rep", "x.company")},
-			{stamp}, %(moved)s, x.day, x.pipeline, x.stage, x.kind, '', x.rep, x.company, x.moves
+			{STAMP}, %(moved)s, x.day, x.pipeline, x.stage, x.kind, '', x.rep, x.company, x.moves
 		from (
 			select date(l.changed_on) day, coalesce(l.pipeline, '') pipeline, coalesce(l.to_stage, '') stage,
 				coalesce(l.to_kind, '') kind, {CARD_DIMENSIONS}, count(*) moves
@@ -249,7 +388,7 @@ def rebuild_stage_rows(pipeline: str | None) -> None:
 	frappe.db.sql(
 		f"""{STAGE_INSERT}
 		select {row_name_sql("%(created)s", "x.day", "x.pipeline", "''", "''", "''", "x.rep", "x.company")},
-			{stamp}, %(created)s, x.day, x.pipeline, '', '', '', x.rep, x.company, x.cards
+			{STAMP}, %(created)s, x.day, x.pipeline, '', '', '', x.rep, x.company, x.cards
 		from (
 			select date(c.creation) day, coalesce(c.pipeline, '') pipeline, {CARD_DIMENSIONS}, count(*) cards
 			from `tabSales Lead` c where 1 = 1{of_card}
@@ -257,18 +396,30 @@ def rebuild_stage_rows(pipeline: str | None) -> None:
 		) x""",
 		args,
 	)
+	stays = f"""from `tabSales Lead Stage Log` l join `tabSales Lead` c on c.name = l.sales_lead
+			where l.from_stage is not null{of_log}"""
+	stay_key = """date_format(l.changed_on, '%%Y-%%m-01') month, coalesce(l.pipeline, '') pipeline,
+				l.from_stage stage, coalesce(round(l.days_in_from_stage, 1), 0.0) days"""
 	frappe.db.sql(
 		f"""insert into `tabSales Stage Stay` (name, creation, modified, owner, modified_by,
 			month, pipeline, stage, days, rep, company, number)
 		select {row_name_sql("x.month", "x.pipeline", "x.stage", "x.days", "x.rep", "x.company")},
-			{stamp}, x.month, x.pipeline, x.stage, x.days, x.rep, x.company, x.moves
+			{STAMP}, x.month, x.pipeline, x.stage, x.days, x.rep, x.company, x.moves
 		from (
-			select date_format(l.changed_on, '%%Y-%%m-01') month, coalesce(l.pipeline, '') pipeline,
-				l.from_stage stage, coalesce(round(l.days_in_from_stage, 1), 0.0) days, {CARD_DIMENSIONS},
-				count(*) moves
-			from `tabSales Lead Stage Log` l join `tabSales Lead` c on c.name = l.sales_lead
-			where l.from_stage is not null{of_log}
+			select {stay_key}, {CARD_DIMENSIONS}, count(*) moves
+			{stays}
 			group by 1, 2, 3, 4, 5, 6
+		) x""",
+		args,
+	)
+	frappe.db.sql(
+		f"""{VIEWER_INSERT}
+		select {row_name_sql("x.viewer", "%(stay)s", "x.month", "x.pipeline", "x.stage", "''", "x.days", "x.rep", "x.company")},
+			{STAMP}, x.viewer, %(stay)s, x.month, x.pipeline, x.stage, '', x.days, x.rep, x.company, x.moves
+		from (
+			select v.viewer, {stay_key}, {CARD_DIMENSIONS}, count(*) moves
+			{stays.replace("where", JOIN_VIEWERS + " where", 1)}
+			group by 1, 2, 3, 4, 5, 6, 7
 		) x""",
 		args,
 	)

@@ -8,8 +8,10 @@ either takes the card's rows before the change away and adds its rows after it.
   ``validate`` and again at ``on_change``, after every ``on_update`` hook (Frappe's assignment
   rule may set the Responsible there). A save nested in another save of the same card leaves it
   to the outer one;
-- the Responsible set by an assignment outside a save of the card
-  (:func:`crm_ext.sales.assignment.on_todo_change` writes it with ``db_set``): read before and
+- an assignment outside a save of the card: Frappe rewrites the card's ``_assign`` (its viewers)
+  in the ToDo's own ``on_update`` / ``on_trash``, before any hook, so the viewers before are those
+  recorded in *Sales Lead Viewer*; the Responsible it may set
+  (:func:`crm_ext.sales.assignment.on_todo_change` writes it with ``db_set``) is read before and
   after that hook;
 - a deletion: the card's rows and those of its interactions are taken away by the controller's
   ``on_trash`` (:func:`forget_card`) before it deletes the stage log and the interactions;
@@ -27,13 +29,15 @@ from crm_ext.analytics import summaries
 from crm_ext.logic.summaries import delta, interaction_rows
 
 CARD = "Sales Lead"
-# what the summaries read of a card: a change of one of these moves its rows
-CARD_DIMENSIONS = ("lead_owner", "company", "pipeline", "stage_kind", "lost_reason")
+# what the summaries read of a card: a change of one of these moves its rows (``_assign``: its
+# viewers; its creator does not change)
+CARD_DIMENSIONS = ("lead_owner", "company", "pipeline", "stage_kind", "lost_reason", "_assign")
 PENDING = "crm_summary_pending"
 
 
 def pending() -> dict:
-	"""{card: (the doc object saving it, its rows before)} for the saves in progress."""
+	"""{card: (the doc object saving it, (its rows before, its viewers before))} for the saves in
+	progress."""
 	if PENDING not in frappe.local.flags:
 		frappe.local.flags[PENDING] = {}
 	# a save that failed half-way is forgotten with its transaction
@@ -46,10 +50,6 @@ def forget_pending() -> None:
 	frappe.local.flags.pop(PENDING, None)
 
 
-def rows_now(name: str) -> tuple[Counter, Counter]:
-	return summaries.card_rows(*summaries.card_state(name))
-
-
 # --- Sales Lead -------------------------------------------------------------------------------
 
 
@@ -57,7 +57,7 @@ def card_validate(doc, method=None) -> None:
 	"""``validate``: remember the card's rows as stored (none for a new card)."""
 	if doc.name in pending() or not moves_rows(doc):
 		return
-	before = (Counter(), Counter()) if doc.is_new() else rows_now(doc.name)
+	before = (summaries.NO_ROWS, summaries.NOT_COUNTED) if doc.is_new() else summaries.counted(doc.name)
 	pending()[doc.name] = (doc, before)
 
 
@@ -80,38 +80,42 @@ def card_on_change(doc, method=None) -> None:
 	if not entry or entry[0] is not doc:
 		return
 	del pending()[doc.name]
-	summaries.apply_card_change(entry[1], rows_now(doc.name))
+	summaries.recount(doc.name, *entry[1])
 
 
 def forget_card(doc) -> None:
 	"""Called by the card's ``on_trash`` before its stage log and interactions are deleted."""
 	pending().pop(doc.name, None)
-	summaries.apply_card_change(rows_now(doc.name), (Counter(), Counter()))
+	rows, _viewers = summaries.counted(doc.name)
+	summaries.apply_card_change(rows, summaries.NO_ROWS)
+	summaries.count_viewers(doc.name, None)
 	summaries.apply(summaries.INTERACTIONS, delta(summaries.interactions_of_card(doc.name), Counter()))
 
 
 def card_before_rename(doc, method=None, old=None, new=None, merge=False) -> None:
 	"""A merge moves the stage log of ``old`` onto ``new``: remember both cards' rows."""
 	if merge:
-		frappe.local.flags[f"{PENDING}:{old}"] = (rows_now(old), rows_now(new))
+		frappe.local.flags[f"{PENDING}:{old}"] = (summaries.counted(old)[0], summaries.counted(new)[0])
 
 
 def card_after_rename(doc, method=None, old=None, new=None, merge=False) -> None:
 	before = frappe.local.flags.pop(f"{PENDING}:{old}", None)
 	if not merge or not before:
 		return
-	after = (rows_now(old), rows_now(new))  # ``old`` still exists until Frappe deletes it next
-	summaries.apply_card_change(
-		(before[0][0] + before[1][0], before[0][1] + before[1][1]),
-		(after[0][0] + after[1][0], after[0][1] + after[1][1]),
-	)
+	# ``old`` still exists until Frappe deletes it next (its ``on_trash`` takes its rows away)
+	after = summaries.NO_ROWS
+	for name in (old, new):
+		card, moves, viewers = summaries.card_state(name)
+		after = summaries.plus(after, summaries.card_rows(card, moves, viewers))
+		summaries.count_viewers(name, viewers)
+	summaries.apply_card_change(summaries.plus(*before), after)
 
 
-# --- the Responsible set by an assignment -----------------------------------------------------
+# --- an assignment: the card's viewers, and the Responsible it may set --------------------------
 
 
 def assignment_before(todo, method=None) -> None:
-	"""ToDo hook placed before :func:`crm_ext.sales.assignment.on_todo_change`."""
+	"""ToDo hook placed before :func:`crm_ext.sales.assignment.on_todo_change` (and on ``on_trash``)."""
 	if todo.reference_type == CARD and todo.reference_name and todo.reference_name not in pending():
 		# the card's row stays locked to the end of the transaction: two assignments of one card at
 		# once are counted one after the other
@@ -120,17 +124,23 @@ def assignment_before(todo, method=None) -> None:
 
 
 def assignment_after(todo, method=None) -> None:
-	"""ToDo hook placed after it: the card's rows follow a Responsible it set (a save of the card in
-	progress counts it itself)."""
+	"""ToDo hook placed after it: the card's rows follow the viewers Frappe wrote to its ``_assign``
+	and a Responsible the hook set (a save of the card in progress counts them itself)."""
 	before = todo.flags.pop("card_owner_before", None)
 	if before is None or todo.reference_name in pending():
 		return
-	card, moves = summaries.card_state(todo.reference_name)
-	if card is None or card.rep == before[0]:
+	card, moves, viewers = summaries.card_state(todo.reference_name)
+	if card is None:
+		return
+	counted = summaries.counted_viewers(todo.reference_name)
+	if card.rep == before[0] and viewers == counted:
 		return
 	summaries.apply_card_change(
-		summaries.card_rows(replace(card, rep=before[0]), moves), summaries.card_rows(card, moves)
+		summaries.card_rows(replace(card, rep=before[0]), moves, counted),
+		summaries.card_rows(card, moves, viewers),
 	)
+	if viewers != counted:
+		summaries.count_viewers(todo.reference_name, viewers)
 
 
 # --- stages -----------------------------------------------------------------------------------

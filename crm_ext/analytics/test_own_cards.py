@@ -6,7 +6,7 @@ from frappe.desk.form.assign_to import add as assign
 from frappe.desk.form.assign_to import remove as unassign
 from frappe.utils import now_datetime
 
-from crm_ext.analytics import filters
+from crm_ext.analytics import filters, summary_reads
 from crm_ext.analytics.testing import lead_through, make_analytics_pipeline
 from crm_ext.crm_ext.report.sales_funnel import sales_funnel
 from crm_ext.crm_ext.report.sales_kpis import sales_kpis
@@ -28,8 +28,9 @@ class TestFewOwnCards(CRMTestCase):
 		self.colleague = make_user("own.cards.colleague@example.com", "Sales User")
 		self.head = make_user("own.cards.head@example.com", "Sales Manager")
 		self.responsible = lead_through(PIPELINE, "Quote", lead_owner=self.rep).name
+		frappe.set_user(self.rep)  # created by the rep for the colleague
 		self.created = lead_through(PIPELINE, "Quote", "Lost", lead_owner=self.colleague).name
-		frappe.db.set_value("Sales Lead", self.created, "owner", self.rep, update_modified=False)
+		frappe.set_user("Administrator")
 		self.assigned = lead_through(PIPELINE, "Won", lead_owner=self.colleague).name
 		assign({"assign_to": [self.rep], "doctype": "Sales Lead", "name": self.assigned})
 		self.unassigned = lead_through(PIPELINE, "Quote", lead_owner=self.colleague).name
@@ -56,13 +57,18 @@ class TestFewOwnCards(CRMTestCase):
 		frappe.set_user(self.head)
 		self.assertIsNone(filters.few_own_cards(self.period))
 
-	def test_reports_by_name_equal_the_rule_on_every_card(self):
+	def test_reports_by_name_equal_the_rule_on_every_card_and_the_rep_s_summary_rows(self):
+		"""The funnel and time in stage of a rep read their rows of the viewer summary; from the log
+		(as with a source filter) by name and with the rule on every card they are the same."""
 		frappe.set_user(self.rep)
-		by_name = self.reports()
-		with patch.object(filters, "FEW_CARDS", 0):
-			self.assertIsNone(filters.few_own_cards(self.period))
-			every_card = self.reports()
+		from_summaries = self.reports()
+		with patch.object(summary_reads, "answers", return_value=False):
+			by_name = self.reports()
+			with patch.object(filters, "FEW_CARDS", 0):
+				self.assertIsNone(filters.few_own_cards(self.period))
+				every_card = self.reports()
 		self.assertEqual(by_name, every_card)
+		self.assertEqual(from_summaries, by_name)
 		funnel = {row["stage"]: row for row in by_name[0]}
 		self.assertEqual(funnel[f"{PIPELINE}-New"]["reached"], 3)  # responsible, created, assigned
 		self.assertEqual(funnel[f"{PIPELINE}-Won"]["reached"], 1)

@@ -10,6 +10,7 @@ from frappe.utils import add_to_date, now_datetime
 
 from crm_ext.analytics import summaries
 from crm_ext.analytics.testing import lead_through, make_analytics_pipeline, make_lost_reason
+from crm_ext.logic.summaries import card_viewers
 from crm_ext.sales.merge import merge_leads
 from crm_ext.testing import CRMTestCase, make_sales_lead, make_user
 
@@ -25,6 +26,7 @@ def snapshot(pipeline: str, reps: list[str]) -> dict:
 		summaries.STAGE_SUMMARY: rows_of(summaries.STAGE_SUMMARY, {"pipeline": pipeline}),
 		summaries.STAY: rows_of(summaries.STAY, {"pipeline": pipeline}),
 		summaries.INTERACTIONS: rows_of(summaries.INTERACTIONS, {"rep": ("in", reps)}),
+		summaries.VIEWERS: rows_of(summaries.VIEWERS, {"pipeline": pipeline}),
 	}
 
 
@@ -72,7 +74,21 @@ class TestSummariesFollowTheEvents(CRMTestCase):
 		reps = REPS
 		kept = snapshot(PIPELINE, reps)
 		self.assertTrue(kept[summaries.STAGE_SUMMARY], "the events wrote no stage rows")
+		self.assertTrue(kept[summaries.VIEWERS], "the events wrote no viewer rows")
+		self.assert_viewers_recorded()
 		self.assertEqual(kept, rebuilt(PIPELINE, reps))
+
+	def assert_viewers_recorded(self):
+		"""Each card's viewer rows are counted for the users the row rule shows it to now (the
+		rebuild of one pipeline counts them for the viewers recorded)."""
+		for card in frappe.get_all(
+			"Sales Lead", filters={"pipeline": PIPELINE}, fields=["name", "lead_owner", "owner", "_assign"]
+		):
+			self.assertEqual(
+				summaries.counted_viewers(card.name),
+				card_viewers(card.lead_owner, card.owner, card._assign),
+				card.name,
+			)
 
 	def test_stage_moves_returns_and_losses(self):
 		lead_through(PIPELINE, "Quote", "Won", lead_owner=REP_A)
@@ -119,6 +135,34 @@ class TestSummariesFollowTheEvents(CRMTestCase):
 		self.assertFalse(frappe.db.exists("Sales Lead", source.name))
 		self.assert_summaries_equal_a_rebuild()
 
+	def test_assignments_added_closed_removed_and_cards_created_by_another_user(self):
+		"""The viewer rows follow the card's ``_assign`` (Frappe writes it before the app's hooks) and
+		its creator, whatever door changes them."""
+		lead = lead_through(PIPELINE, "Quote", "Lost", lead_owner=REP_A)
+		assign_to.add({"doctype": "Sales Lead", "name": lead.name, "assign_to": [REP_B]})
+		other = lead_through(PIPELINE, "Quote", "Won", lead_owner=REP_B)
+		assign_to.add({"doctype": "Sales Lead", "name": other.name, "assign_to": [REP_A, "Administrator"]})
+		self.assert_summaries_equal_a_rebuild()
+		assign_to.remove("Sales Lead", other.name, REP_A)  # cancelled: off _assign
+		todo = frappe.get_all(
+			"ToDo",
+			filters={"reference_name": other.name, "allocated_to": "Administrator", "status": "Open"},
+			pluck="name",
+		)[0]
+		closed = frappe.get_doc("ToDo", todo)
+		closed.status = "Closed"
+		closed.save(ignore_permissions=True)
+		self.assert_summaries_equal_a_rebuild()
+		frappe.set_user(REP_B)  # created by B, Responsible A: both see it
+		created = lead_through(PIPELINE, "Quote", lead_owner=REP_A)
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Sales Lead", created.name, "owner"), REP_B)
+		stale = frappe.get_doc("Sales Lead", lead.name)  # loaded with B in _assign
+		assign_to.remove("Sales Lead", lead.name, REP_B)
+		stale.job_title = "_Test stale"
+		stale.save()  # a save of a card loaded before its assignment changed counts what is stored
+		self.assert_summaries_equal_a_rebuild()
+
 	def test_a_stage_reordered(self):
 		lead_through(PIPELINE, "Quote", lead_owner=REP_A)
 		lead_through(PIPELINE, "Quote", "Won", lead_owner=REP_B)
@@ -146,33 +190,43 @@ class TestSummariesUnderConcurrency(CRMTestCase):
 		frappe.db.commit()
 		super().tearDown()
 
-	def test_two_stage_changes_at_once_both_count(self):
+	def at_once(self, *actions) -> None:
+		"""Run each action in its own connection, all committing at the same moment."""
 		site = frappe.local.site
-		barrier = threading.Barrier(len(self.leads))
+		barrier = threading.Barrier(len(actions))
 		errors = []
 
-		def move(name: str):
+		def run(action):
 			frappe.init(site=site)
 			frappe.connect()
 			try:
 				frappe.set_user("Administrator")
-				lead = frappe.get_doc("Sales Lead", name)
-				lead.stage = f"{PIPELINE}-Quote"
-				barrier.wait()
-				lead.save()
+				action(barrier)
 				frappe.db.commit()
 			except Exception as e:
 				errors.append(repr(e))
 			finally:
 				frappe.destroy()
 
-		threads = [threading.Thread(target=move, args=(name,)) for name in self.leads]
+		threads = [threading.Thread(target=run, args=(action,)) for action in actions]
 		for thread in threads:
 			thread.start()
 		for thread in threads:
 			thread.join()
 		self.assertEqual(errors, [])
 		frappe.db.rollback()
+
+	def test_two_stage_changes_at_once_both_count(self):
+		def move(name: str):
+			def action(barrier):
+				lead = frappe.get_doc("Sales Lead", name)
+				lead.stage = f"{PIPELINE}-Quote"
+				barrier.wait()
+				lead.save()
+
+			return action
+
+		self.at_once(*(move(name) for name in self.leads))
 		kept = snapshot(PIPELINE, [REP_A])
 		moved = [
 			n
@@ -181,3 +235,32 @@ class TestSummariesUnderConcurrency(CRMTestCase):
 		]
 		self.assertEqual(sum(moved), 2, kept[summaries.STAGE_SUMMARY])
 		self.assertEqual(kept, rebuilt(PIPELINE, [REP_A]))
+
+	def test_two_assignments_of_one_card_and_two_new_cards_at_once_all_count(self):
+		"""Two users assigned to one card by two connections at once: both see it in their rows; two
+		cards created at once (their viewer records written side by side) do not deadlock."""
+		make_user(REP_B, "Sales User")
+		frappe.db.commit()
+		card = self.leads[0]
+
+		def assign(user: str):
+			def action(barrier):
+				barrier.wait()
+				assign_to.add({"doctype": "Sales Lead", "name": card, "assign_to": [user]})
+
+			return action
+
+		def create(barrier):
+			barrier.wait()
+			self.leads.append(make_sales_lead(pipeline=PIPELINE, lead_owner=REP_B).name)
+
+		self.at_once(assign(REP_B), assign("Administrator"))
+		self.at_once(create, create)
+		viewers = summaries.counted_viewers(card)
+		stored = frappe.db.get_value("Sales Lead", card, ["lead_owner", "owner", "_assign"])
+		self.assertEqual(viewers, card_viewers(*stored))
+		for name in self.leads[1:]:
+			stored = frappe.db.get_value("Sales Lead", name, ["lead_owner", "owner", "_assign"])
+			self.assertEqual(summaries.counted_viewers(name), card_viewers(*stored))
+		kept = snapshot(PIPELINE, [REP_A, REP_B])
+		self.assertEqual(kept, rebuilt(PIPELINE, [REP_A, REP_B]))

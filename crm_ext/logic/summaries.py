@@ -26,10 +26,17 @@ in the month of the move, keyed by the stage left and the days spent in it round
 The interaction summary (key: day, rep, type, logged by the rep): per interaction, 1 on the day it
 started, keyed by who handled it, its type and whether its handler logged it.
 
+The viewer summary (key: viewer, measure, day, pipeline, stage, lost reason, days, rep, company):
+the card's ``Furthest`` and ``Lost`` rows and its stay rows (measure ``Stay``, day: the month,
+days: the days in the stage left), once for each user the Sales Lead row rule shows the card to
+(its Responsible, its creator and the users it is assigned to: :func:`card_viewers`). A rep's
+funnel and time in stage read their own rows instead of checking the rule on every card.
+
 Every missing value is "" in a key (the tables store "" so that keys compare equal).
 """
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -41,6 +48,9 @@ LOST = "Lost"
 MOVED = "Moved"
 CREATED = "Created"
 MEASURES = (FURTHEST, LOST, MOVED, CREATED)
+STAY = "Stay"
+# the measures the viewer summary repeats per viewer (with STAY)
+VIEWER_MEASURES = (FURTHEST, LOST)
 FUNNEL_KINDS = ("Open", "Won")
 LOST_KIND = "Lost"
 
@@ -50,6 +60,8 @@ StageKey = tuple[str, date, str, str, str, str, str, str]
 StayKey = tuple[date, str, str, Decimal, str, str]
 # key of an interaction row: (day, rep, interaction type, logged by the rep: 0 / 1)
 InteractionKey = tuple[date, str, str, int]
+# key of a viewer summary row: (viewer, measure, day, pipeline, stage, lost reason, days, rep, company)
+ViewerKey = tuple[str, str, date, str, str, str, Decimal, str, str]
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,9 @@ class Move:
 	to_kind: str | None
 	changed_on: datetime
 	days: object = 0
+
+
+NO_DAYS = Decimal("0.0")
 
 
 def text(value) -> str:
@@ -153,6 +168,33 @@ def stay_rows(card: Card | None, moves: Iterable[Move]) -> Counter:
 			continue
 		month = first_of_month(move.changed_on)
 		rows[(month, text(move.pipeline), move.from_stage, stay_days(move.days), rep, company)] += 1
+	return rows
+
+
+def card_viewers(rep, owner, assigned) -> frozenset[str]:
+	"""The users the Sales Lead row rule shows a card to: its Responsible (``rep``), its creator
+	(``owner``) and the users in its ``_assign`` (a JSON list, as Frappe stores it; anything else
+	assigns nobody)."""
+	users = {rep, owner}
+	if assigned:
+		try:
+			listed = json.loads(assigned)
+		except ValueError:
+			listed = []
+		if isinstance(listed, list):
+			users.update(user for user in listed if isinstance(user, str))
+	return frozenset(user for user in users if user)
+
+
+def viewer_rows(stage: Counter, stay: Counter, viewers: Iterable[str]) -> Counter:
+	"""A card's viewer summary rows, from its stage summary and stay rows and its viewers."""
+	rows: Counter = Counter()
+	for viewer in viewers:
+		for (measure, day, pipeline, stage_name, _kind, reason, rep, company), n in stage.items():
+			if measure in VIEWER_MEASURES:
+				rows[(viewer, measure, day, pipeline, stage_name, reason, NO_DAYS, rep, company)] += n
+		for (month, pipeline, stage_name, days, rep, company), n in stay.items():
+			rows[(viewer, STAY, month, pipeline, stage_name, "", days, rep, company)] += n
 	return rows
 
 
