@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Round, Sum
-from frappe.utils import add_to_date, flt, getdate, now_datetime, time_diff_in_seconds
+from frappe.utils import add_to_date, date_diff, flt, getdate, now_datetime, time_diff_in_seconds
 from pypika.terms import Case, Criterion
 
 from crm_ext.analytics import summary_reads
@@ -109,19 +109,39 @@ def logged_stays(filters) -> dict[str, list[tuple[float, int]]]:
 	if needs_lead_join(filters, skip=("pipeline",)):
 		query = query.join(Lead).on(Lead.name == Log.sales_lead)
 		query = where_all(query, lead_criteria(filters, period_field=None, skip=("pipeline",)))
+		own = few_own_cards(filters)
+		if own is None and filters.get("pipeline") and few_days(filters):
+			# many cards, a few days (the days the monthly summary leaves out): the period's moves
+			# of the pipeline first, each one's card by key (the cards first read every card changed
+			# since, 5-10x slower)
+			return stays_of(force_index(query, "pipeline_changed_stay_index"))
 		query = where_all(query, changed_in_period(filters))  # moves out in the period: cards changed since
 		query = force_index(query, "lead_stay_index")
 		# a rep with few cards in the period: their moves by card
-		query = own_cards_only(query, few_own_cards(filters), Log.sales_lead)
+		query = own_cards_only(query, own, Log.sales_lead)
 		if query is None:
 			return {}
 	elif filters.get("pipeline"):
 		dated = filters.get("from_date") or filters.get("to_date")
 		query = force_index(query, "pipeline_changed_stay_index" if dated else "pipeline_stay_index")
+	return stays_of(query)
+
+
+def stays_of(query) -> dict[str, list[tuple[float, int]]]:
 	result: dict[str, list[tuple[float, int]]] = {}
 	for row in query.run(as_dict=True):
 		result.setdefault(row.from_stage, []).append((flt(row.days), row.moves))
 	return result
+
+
+# a period of at most this many days is read from the log first for a rep with many cards
+FEW_DAYS = 31
+
+
+def few_days(filters) -> bool:
+	if not (filters.get("from_date") and filters.get("to_date")):
+		return False
+	return date_diff(filters.to_date, filters.from_date) < FEW_DAYS
 
 
 def stale_criterion(stages) -> Criterion | None:
