@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from crm_ext.logic.analytics import reached_counts
 from crm_ext.logic.summaries import (
 	CREATED,
+	CUSTOMER,
 	FURTHEST,
 	LOST,
 	MOVED,
@@ -58,6 +59,7 @@ cards = st.builds(
 	created=moments,
 	stage_kind=st.sampled_from(["Open", "Won", "Lost"]),
 	lost_reason=st.sampled_from(["Price", None]),
+	customer=st.sampled_from(["Cu1", "Cu2", None]),
 )
 
 
@@ -221,7 +223,7 @@ def test_an_assignment_list_that_is_not_a_json_list_of_users_assigns_nobody():
 @given(cards, st.lists(moves(), max_size=12), st.sets(st.sampled_from(["a@x", "b@x", "v@x"]), max_size=3))
 def test_each_viewer_counts_the_cards_funnel_losses_and_stays_once(card, card_moves, viewers):
 	stage, stays = rows_of(card, card_moves), stay_rows(card, card_moves)
-	rows = viewer_rows(stage, stays, viewers)
+	rows = viewer_rows(card, stage, stays, viewers)
 	assert {key[0] for key in rows} <= viewers
 	for viewer in viewers:
 		own = {key[1:]: n for key, n in rows.items() if key[0] == viewer}
@@ -231,14 +233,22 @@ def test_each_viewer_counts_the_cards_funnel_losses_and_stays_once(card, card_mo
 				if m == measure:
 					expected[(day, pipeline, stage_name, reason, rep, company)] += n
 			got = Counter()
-			for (m, day, pipeline, stage_name, reason, _days, rep, company), n in own.items():
+			for (m, day, pipeline, stage_name, reason, _days, rep, company, _customer), n in own.items():
 				if m == measure:
 					got[(day, pipeline, stage_name, reason, rep, company)] += n
 			assert got == expected
 		stay_got = Counter(
-			{(d, p, s, days, r, c): n for (m, d, p, s, _reason, days, r, c), n in own.items() if m == STAY}
+			{
+				(d, p, s, days, r, c): n
+				for (m, d, p, s, _reason, days, r, c, _cu), n in own.items()
+				if m == STAY
+			}
 		)
 		assert stay_got == stays
+		customers = {key[-1]: n for key, n in own.items() if key[0] == CUSTOMER}
+		assert customers == ({card.customer: 1} if card.customer else {})
 	assert sum(rows.values()) == len(viewers) * (
-		sum(n for key, n in stage.items() if key[0] in (FURTHEST, LOST)) + sum(stays.values())
+		sum(n for key, n in stage.items() if key[0] in (FURTHEST, LOST))
+		+ sum(stays.values())
+		+ bool(card.customer)
 	)

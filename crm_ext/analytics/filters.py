@@ -188,13 +188,18 @@ def customers_in_scope(filters, customer) -> list[Criterion]:
 	scope, for :func:`where_all`; none when every customer is in scope (no lead filter and a user who
 	sees every card).
 
-	A user who sees only their own cards: the set of their cards' customers (the row rule is checked
-	on every card once). Filters only: for each customer, one lookup of a matching card on the index
-	(customer, pipeline) (the set would read every card of the pipeline's whole history).
+	A user who sees only their own cards: the customers of their rows of the viewer summary (with a
+	source or campaign filter, the set of their cards' customers: the row rule checked on every
+	card). Filters only: for each customer, one lookup of a matching card on the index (customer,
+	pipeline) (the set would read every card of the pipeline's whole history).
 	"""
+	from crm_ext.analytics import summary_reads
+
 	user = restricted_user()
 	if not user and not any(filters.get(k) for k in SCOPING_FILTERS):
 		return []
+	if user and summary_reads.answers(filters):
+		return [customer.isin(summary_reads.viewer_customers(user, filters))]
 	criteria = lead_criteria(filters, period_field=None, skip=("company",))
 	if user:
 		query = frappe.qb.from_(Lead).select(Lead.customer).distinct().where(Lead.customer.isnotnull())

@@ -29,6 +29,7 @@ from frappe.utils import now_datetime
 
 from crm_ext.logic.summaries import (
 	CREATED,
+	CUSTOMER,
 	FUNNEL_KINDS,
 	FURTHEST,
 	LOST,
@@ -58,7 +59,18 @@ KEY_COLUMNS = {
 	STAGE_SUMMARY: ("measure", "day", "pipeline", "stage", "kind", "lost_reason", "rep", "company"),
 	STAY: ("month", "pipeline", "stage", "days", "rep", "company"),
 	INTERACTIONS: ("day", "rep", "interaction_type", "logged_by_rep"),
-	VIEWERS: ("viewer", "measure", "day", "pipeline", "stage", "lost_reason", "days", "rep", "company"),
+	VIEWERS: (
+		"viewer",
+		"measure",
+		"day",
+		"pipeline",
+		"stage",
+		"lost_reason",
+		"days",
+		"rep",
+		"company",
+		"customer",
+	),
 }
 CARD_FIELDS = (
 	"lead_owner",
@@ -67,6 +79,7 @@ CARD_FIELDS = (
 	"creation",
 	"stage_kind",
 	"lost_reason",
+	"customer",
 	"owner",
 	"_assign",
 )
@@ -93,7 +106,15 @@ def card_state(name: str) -> tuple[Card | None, list[Move], frozenset[str]]:
 	"""A card as the summaries see it, its stage log and the users who see it, as stored now."""
 	row = frappe.db.get_value("Sales Lead", name, CARD_FIELDS, as_dict=True)
 	card = (
-		Card(row.lead_owner, row.company, row.pipeline, row.creation, row.stage_kind, row.lost_reason)
+		Card(
+			row.lead_owner,
+			row.company,
+			row.pipeline,
+			row.creation,
+			row.stage_kind,
+			row.lost_reason,
+			row.customer,
+		)
 		if row
 		else None
 	)
@@ -153,7 +174,7 @@ def card_rows(card: Card | None, moves: list[Move], viewers: frozenset[str]) -> 
 	"""The summary rows of a card in the given state, its viewer rows counted for ``viewers``."""
 	orders = funnel_orders(m.pipeline for m in moves)
 	stage, stay = stage_rows(card, moves, orders), stay_rows(card, moves)
-	return stage, stay, viewer_rows(stage, stay, viewers)
+	return stage, stay, viewer_rows(card, stage, stay, viewers)
 
 
 def counted(name: str) -> tuple[Rows, frozenset[str]]:
@@ -254,7 +275,7 @@ STAMP = "%(now)s, %(now)s, 'Administrator', 'Administrator'"
 STAGE_INSERT = """insert into `tabSales Stage Summary` (name, creation, modified, owner, modified_by,
 	measure, day, pipeline, stage, kind, lost_reason, rep, company, number)"""
 VIEWER_INSERT = """insert into `tabSales Viewer Summary` (name, creation, modified, owner, modified_by,
-	viewer, measure, day, pipeline, stage, lost_reason, days, rep, company, number)"""
+	viewer, measure, day, pipeline, stage, lost_reason, days, rep, company, customer, number)"""
 CARD_DIMENSIONS = "coalesce(c.lead_owner, '') rep, coalesce(c.company, '') company"
 # a card's viewers as recorded (the viewer summary's rows of a card are counted for them)
 JOIN_VIEWERS = """join `tabSales Lead Viewer` cv on cv.name = c.name
@@ -327,8 +348,8 @@ def rebuild_furthest(pipeline: str, delete: bool = True) -> None:
 	)
 	frappe.db.sql(
 		f"""{VIEWER_INSERT}
-		select {row_name_sql("x.viewer", "%(m)s", "x.day", "x.pipeline", "x.stage", "''", "'0.0'", "x.rep", "x.company")},
-			{STAMP}, x.viewer, %(m)s, x.day, x.pipeline, x.stage, '', 0, x.rep, x.company, count(*)
+		select {row_name_sql("x.viewer", "%(m)s", "x.day", "x.pipeline", "x.stage", "''", "'0.0'", "x.rep", "x.company", "''")},
+			{STAMP}, x.viewer, %(m)s, x.day, x.pipeline, x.stage, '', 0, x.rep, x.company, '', count(*)
 		from (
 			select v.viewer, f.day, f.pipeline, f.stage, {CARD_DIMENSIONS}
 			from ({per_card}) f join `tabSales Lead` c on c.name = f.sales_lead {JOIN_VIEWERS}
@@ -340,10 +361,10 @@ def rebuild_furthest(pipeline: str, delete: bool = True) -> None:
 
 
 def rebuild_stage_rows(pipeline: str | None) -> None:
-	"""The *Lost*, *Moved* and *Created* rows, the stay histogram and the viewer rows of the losses
-	and the stays."""
+	"""The *Lost*, *Moved* and *Created* rows, the stay histogram and the viewer rows of the losses,
+	the stays and the customers."""
 	args = {"p": pipeline, "now": now_datetime(), "lost": LOST, "moved": MOVED, "created": CREATED}
-	args.update(stay=STAY_MEASURE, lost_kind=LOST_KIND)
+	args.update(stay=STAY_MEASURE, lost_kind=LOST_KIND, customer=CUSTOMER)
 	of_log = " and l.pipeline = %(p)s" if pipeline else ""
 	of_card = " and c.pipeline = %(p)s" if pipeline else ""
 	lost_cards = f"""from `tabSales Lead Stage Log` l join `tabSales Lead` c on c.name = l.sales_lead
@@ -363,8 +384,8 @@ def rebuild_stage_rows(pipeline: str | None) -> None:
 	)
 	frappe.db.sql(
 		f"""{VIEWER_INSERT}
-		select {row_name_sql("x.viewer", "%(lost)s", "x.day", "x.pipeline", "x.stage", "x.reason", "'0.0'", "x.rep", "x.company")},
-			{STAMP}, x.viewer, %(lost)s, x.day, x.pipeline, x.stage, x.reason, 0, x.rep, x.company, x.cards
+		select {row_name_sql("x.viewer", "%(lost)s", "x.day", "x.pipeline", "x.stage", "x.reason", "'0.0'", "x.rep", "x.company", "''")},
+			{STAMP}, x.viewer, %(lost)s, x.day, x.pipeline, x.stage, x.reason, 0, x.rep, x.company, '', x.cards
 		from (
 			select v.viewer, {lost_key}, {CARD_DIMENSIONS}, count(distinct l.sales_lead) cards
 			{lost_cards.replace("where", JOIN_VIEWERS + " where", 1)}
@@ -414,12 +435,24 @@ def rebuild_stage_rows(pipeline: str | None) -> None:
 	)
 	frappe.db.sql(
 		f"""{VIEWER_INSERT}
-		select {row_name_sql("x.viewer", "%(stay)s", "x.month", "x.pipeline", "x.stage", "''", "x.days", "x.rep", "x.company")},
-			{STAMP}, x.viewer, %(stay)s, x.month, x.pipeline, x.stage, '', x.days, x.rep, x.company, x.moves
+		select {row_name_sql("x.viewer", "%(stay)s", "x.month", "x.pipeline", "x.stage", "''", "x.days", "x.rep", "x.company", "''")},
+			{STAMP}, x.viewer, %(stay)s, x.month, x.pipeline, x.stage, '', x.days, x.rep, x.company, '', x.moves
 		from (
 			select v.viewer, {stay_key}, {CARD_DIMENSIONS}, count(*) moves
 			{stays.replace("where", JOIN_VIEWERS + " where", 1)}
 			group by 1, 2, 3, 4, 5, 6, 7
+		) x""",
+		args,
+	)
+	frappe.db.sql(
+		f"""{VIEWER_INSERT}
+		select {row_name_sql("x.viewer", "%(customer)s", "''", "x.pipeline", "''", "''", "'0.0'", "x.rep", "x.company", "x.customer")},
+			{STAMP}, x.viewer, %(customer)s, null, x.pipeline, '', '', 0, x.rep, x.company, x.customer, x.cards
+		from (
+			select v.viewer, coalesce(c.pipeline, '') pipeline, {CARD_DIMENSIONS}, c.customer, count(*) cards
+			from `tabSales Lead` c {JOIN_VIEWERS}
+			where c.customer != ''{of_card}
+			group by 1, 2, 3, 4, 5
 		) x""",
 		args,
 	)

@@ -31,7 +31,7 @@ from crm_ext.logic.summaries import delta, interaction_rows
 CARD = "Sales Lead"
 # what the summaries read of a card: a change of one of these moves its rows (``_assign``: its
 # viewers; its creator does not change)
-CARD_DIMENSIONS = ("lead_owner", "company", "pipeline", "stage_kind", "lost_reason", "_assign")
+CARD_DIMENSIONS = ("lead_owner", "company", "pipeline", "stage_kind", "lost_reason", "customer", "_assign")
 PENDING = "crm_summary_pending"
 
 

@@ -15,7 +15,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import DateFormat, Sum
 
 from crm_ext.analytics.filters import period_criteria, restricted_user, where_all
-from crm_ext.logic.summaries import CREATED, FURTHEST, LOST, MOVED, STAY
+from crm_ext.logic.summaries import CREATED, CUSTOMER, FURTHEST, LOST, MOVED, STAY
 
 StageSummary = DocType("Sales Stage Summary")
 Stay = DocType("Sales Stage Stay")
@@ -46,6 +46,20 @@ def card_criteria(table, filters, skip: tuple[str, ...] = ()) -> list:
 		for key, column in ANSWERED.items()
 		if filters.get(key) and key not in skip
 	]
+
+
+def viewer_customers(user: str, filters):
+	"""A query of the customers of the cards ``user`` sees (pipeline and rep filters), from their
+	rows of the viewer summary (rows of a renamed customer add up under its new name)."""
+	query = (
+		frappe.qb.from_(ViewerSummary)
+		.select(ViewerSummary.customer)
+		.where(ViewerSummary.viewer == user)
+		.where(ViewerSummary.measure == CUSTOMER)
+		.groupby(ViewerSummary.customer)
+		.having(Sum(ViewerSummary.number) > 0)
+	)
+	return where_all(query, card_criteria(ViewerSummary, filters, skip=("company",)))
 
 
 # --- Sales Funnel ---------------------------------------------------------------------------

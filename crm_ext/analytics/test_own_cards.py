@@ -11,7 +11,7 @@ from crm_ext.analytics.testing import lead_through, make_analytics_pipeline
 from crm_ext.crm_ext.report.sales_funnel import sales_funnel
 from crm_ext.crm_ext.report.sales_kpis import sales_kpis
 from crm_ext.crm_ext.report.time_in_stage import time_in_stage
-from crm_ext.testing import CRMTestCase, make_user
+from crm_ext.testing import CRMTestCase, make_customer, make_user
 
 PIPELINE = "_Test Own Cards Pipeline"
 
@@ -27,7 +27,9 @@ class TestFewOwnCards(CRMTestCase):
 		self.rep = make_user("own.cards.rep@example.com", "Sales User")
 		self.colleague = make_user("own.cards.colleague@example.com", "Sales User")
 		self.head = make_user("own.cards.head@example.com", "Sales Manager")
-		self.responsible = lead_through(PIPELINE, "Quote", lead_owner=self.rep).name
+		self.responsible = lead_through(
+			PIPELINE, "Quote", lead_owner=self.rep, customer=make_customer("_Test Own Customer")
+		).name
 		frappe.set_user(self.rep)  # created by the rep for the colleague
 		self.created = lead_through(PIPELINE, "Quote", "Lost", lead_owner=self.colleague).name
 		frappe.set_user("Administrator")
@@ -36,7 +38,8 @@ class TestFewOwnCards(CRMTestCase):
 		self.unassigned = lead_through(PIPELINE, "Quote", lead_owner=self.colleague).name
 		assign({"assign_to": [self.rep], "doctype": "Sales Lead", "name": self.unassigned})
 		unassign("Sales Lead", self.unassigned, self.rep)
-		lead_through(PIPELINE, "Quote", lead_owner=self.colleague)  # the colleague's alone
+		# the colleague's alone, with a customer of its own
+		lead_through(PIPELINE, "Quote", lead_owner=self.colleague, customer=make_customer("_Test Own Other"))
 		today = now_datetime().date()
 		self.period = frappe._dict(pipeline=PIPELINE, from_date=today - timedelta(days=30), to_date=today)
 
@@ -75,6 +78,24 @@ class TestFewOwnCards(CRMTestCase):
 		self.assertEqual(funnel[f"{PIPELINE}-New"]["lost"] + funnel[f"{PIPELINE}-Quote"]["lost"], 1)
 		kpis = by_name[2]
 		self.assertEqual(sum(row["cards"] for row in kpis if row.get("cards")), 3)
+
+	def test_the_customers_in_scope_of_a_rep_are_those_of_their_cards(self):
+		"""Revenue Forecast and Customer Segments keep a rep to the customers of their cards: read from
+		their rows of the viewer summary, or (with a source filter) from the cards themselves."""
+		table = frappe.qb.DocType("Customer")
+
+		def customers(extra=None) -> set[str]:
+			scope = filters.customers_in_scope(frappe._dict(pipeline=PIPELINE, **(extra or {})), table.name)
+			return set(filters.where_all(frappe.qb.from_(table).select(table.name), scope).run(pluck=True))
+
+		frappe.set_user(self.rep)
+		expected = {"_Test Own Customer", make_customer()}  # the won card assigned to the rep
+		self.assertEqual(customers(), expected)
+		with patch.object(summary_reads, "answers", return_value=False):
+			self.assertEqual(customers(), expected)
+		frappe.set_user(self.colleague)
+		self.assertIn("_Test Own Other", customers())
+		self.assertNotIn("_Test Own Customer", customers())
 
 	def test_a_rep_without_cards_in_the_period_gets_empty_reports(self):
 		frappe.set_user(make_user("own.cards.new.rep@example.com", "Sales User"))

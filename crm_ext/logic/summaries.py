@@ -26,11 +26,13 @@ in the month of the move, keyed by the stage left and the days spent in it round
 The interaction summary (key: day, rep, type, logged by the rep): per interaction, 1 on the day it
 started, keyed by who handled it, its type and whether its handler logged it.
 
-The viewer summary (key: viewer, measure, day, pipeline, stage, lost reason, days, rep, company):
-the card's ``Furthest`` and ``Lost`` rows and its stay rows (measure ``Stay``, day: the month,
-days: the days in the stage left), once for each user the Sales Lead row rule shows the card to
-(its Responsible, its creator and the users it is assigned to: :func:`card_viewers`). A rep's
-funnel and time in stage read their own rows instead of checking the rule on every card.
+The viewer summary (key: viewer, measure, day, pipeline, stage, lost reason, days, rep, company,
+customer): the card's ``Furthest`` and ``Lost`` rows, its stay rows (measure ``Stay``, day: the
+month, days: the days in the stage left) and, for a card with a customer, 1 keyed by its pipeline
+and customer (measure ``Customer``, no day), once for each user the Sales Lead row rule shows the
+card to (its Responsible, its creator and the users it is assigned to: :func:`card_viewers`). A
+rep's funnel and time in stage read their own rows, and the invoice-based reports the customers of
+their cards, instead of checking the rule on every card.
 
 Every missing value is "" in a key (the tables store "" so that keys compare equal).
 """
@@ -49,7 +51,8 @@ MOVED = "Moved"
 CREATED = "Created"
 MEASURES = (FURTHEST, LOST, MOVED, CREATED)
 STAY = "Stay"
-# the measures the viewer summary repeats per viewer (with STAY)
+CUSTOMER = "Customer"
+# the measures the viewer summary repeats per viewer (with STAY and CUSTOMER)
 VIEWER_MEASURES = (FURTHEST, LOST)
 FUNNEL_KINDS = ("Open", "Won")
 LOST_KIND = "Lost"
@@ -60,8 +63,9 @@ StageKey = tuple[str, date, str, str, str, str, str, str]
 StayKey = tuple[date, str, str, Decimal, str, str]
 # key of an interaction row: (day, rep, interaction type, logged by the rep: 0 / 1)
 InteractionKey = tuple[date, str, str, int]
-# key of a viewer summary row: (viewer, measure, day, pipeline, stage, lost reason, days, rep, company)
-ViewerKey = tuple[str, str, date, str, str, str, Decimal, str, str]
+# key of a viewer summary row: (viewer, measure, day, pipeline, stage, lost reason, days, rep, company,
+# customer)
+ViewerKey = tuple[str, str, date | None, str, str, str, Decimal, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Card:
 	created: datetime
 	stage_kind: str | None
 	lost_reason: str | None
+	customer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,15 +191,20 @@ def card_viewers(rep, owner, assigned) -> frozenset[str]:
 	return frozenset(user for user in users if user)
 
 
-def viewer_rows(stage: Counter, stay: Counter, viewers: Iterable[str]) -> Counter:
+def viewer_rows(card: Card | None, stage: Counter, stay: Counter, viewers: Iterable[str]) -> Counter:
 	"""A card's viewer summary rows, from its stage summary and stay rows and its viewers."""
 	rows: Counter = Counter()
+	if card is None:
+		return rows
 	for viewer in viewers:
 		for (measure, day, pipeline, stage_name, _kind, reason, rep, company), n in stage.items():
 			if measure in VIEWER_MEASURES:
-				rows[(viewer, measure, day, pipeline, stage_name, reason, NO_DAYS, rep, company)] += n
+				rows[(viewer, measure, day, pipeline, stage_name, reason, NO_DAYS, rep, company, "")] += n
 		for (month, pipeline, stage_name, days, rep, company), n in stay.items():
-			rows[(viewer, STAY, month, pipeline, stage_name, "", days, rep, company)] += n
+			rows[(viewer, STAY, month, pipeline, stage_name, "", days, rep, company, "")] += n
+		if card.customer:
+			key = (viewer, CUSTOMER, None, text(card.pipeline), "", "", NO_DAYS, text(card.rep))
+			rows[(*key, text(card.company), card.customer)] += 1
 	return rows
 
 

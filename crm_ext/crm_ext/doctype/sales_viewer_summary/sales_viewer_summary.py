@@ -18,10 +18,11 @@ class SalesViewerSummary(AppDocument):
 		from frappe.types import DF
 
 		company: DF.Link | None
+		customer: DF.Link | None
 		day: DF.Date | None
 		days: DF.Float
 		lost_reason: DF.Link | None
-		measure: DF.Literal["Furthest", "Lost", "Stay"]
+		measure: DF.Literal["Furthest", "Lost", "Stay", "Customer"]
 		number: DF.Int
 		pipeline: DF.Link | None
 		rep: DF.Link | None
