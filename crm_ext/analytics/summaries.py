@@ -282,6 +282,20 @@ JOIN_VIEWERS = """join `tabSales Lead Viewer` cv on cv.name = c.name
 	join json_table(cv.viewers, '$[*]' columns (viewer varchar(140) path '$')) v"""
 
 
+def insert_viewer_rows(measure: str, grouped: str, args: dict) -> None:
+	"""The viewer summary's rows of ``measure`` from ``grouped``: a query of viewer, day, pipeline,
+	stage, reason, days, rep, company, customer and number, keyed as
+	:func:`crm_ext.logic.summaries.viewer_rows` keys them (no day: "" in the key)."""
+	key = ("x.viewer", "%(measure)s", "coalesce(x.day, '')", "x.pipeline", "x.stage", "x.reason", "x.days")
+	frappe.db.sql(
+		f"""{VIEWER_INSERT}
+		select {row_name_sql(*key, "x.rep", "x.company", "x.customer")}, {STAMP}, x.viewer, %(measure)s,
+			x.day, x.pipeline, x.stage, x.reason, x.days, x.rep, x.company, x.customer, x.number
+		from ({grouped}) x""",
+		{**args, "measure": measure},
+	)
+
+
 def rebuild_card_viewers() -> None:
 	"""Record every card's viewers (:func:`crm_ext.logic.summaries.card_viewers` in SQL: the
 	Responsible, the creator and the users of the JSON list ``_assign``), sorted, as
@@ -346,16 +360,13 @@ def rebuild_furthest(pipeline: str, delete: bool = True) -> None:
 		group by x.day, x.pipeline, x.stage, x.rep, x.company""",
 		args,
 	)
-	frappe.db.sql(
-		f"""{VIEWER_INSERT}
-		select {row_name_sql("x.viewer", "%(m)s", "x.day", "x.pipeline", "x.stage", "''", "'0.0'", "x.rep", "x.company", "''")},
-			{STAMP}, x.viewer, %(m)s, x.day, x.pipeline, x.stage, '', 0, x.rep, x.company, '', count(*)
-		from (
-			select v.viewer, f.day, f.pipeline, f.stage, {CARD_DIMENSIONS}
-			from ({per_card}) f join `tabSales Lead` c on c.name = f.sales_lead {JOIN_VIEWERS}
-			where f.stage is not null
-		) x
-		group by x.viewer, x.day, x.pipeline, x.stage, x.rep, x.company""",
+	insert_viewer_rows(
+		FURTHEST,
+		f"""select v.viewer, f.day, f.pipeline, f.stage, '' reason, '0.0' days, {CARD_DIMENSIONS},
+			'' customer, count(*) number
+		from ({per_card}) f join `tabSales Lead` c on c.name = f.sales_lead {JOIN_VIEWERS}
+		where f.stage is not null
+		group by 1, 2, 3, 4, 7, 8""",
 		args,
 	)
 
@@ -364,7 +375,7 @@ def rebuild_stage_rows(pipeline: str | None) -> None:
 	"""The *Lost*, *Moved* and *Created* rows, the stay histogram and the viewer rows of the losses,
 	the stays and the customers."""
 	args = {"p": pipeline, "now": now_datetime(), "lost": LOST, "moved": MOVED, "created": CREATED}
-	args.update(stay=STAY_MEASURE, lost_kind=LOST_KIND, customer=CUSTOMER)
+	args["lost_kind"] = LOST_KIND
 	of_log = " and l.pipeline = %(p)s" if pipeline else ""
 	of_card = " and c.pipeline = %(p)s" if pipeline else ""
 	lost_cards = f"""from `tabSales Lead Stage Log` l join `tabSales Lead` c on c.name = l.sales_lead
@@ -382,15 +393,12 @@ def rebuild_stage_rows(pipeline: str | None) -> None:
 		) x""",
 		args,
 	)
-	frappe.db.sql(
-		f"""{VIEWER_INSERT}
-		select {row_name_sql("x.viewer", "%(lost)s", "x.day", "x.pipeline", "x.stage", "x.reason", "'0.0'", "x.rep", "x.company", "''")},
-			{STAMP}, x.viewer, %(lost)s, x.day, x.pipeline, x.stage, x.reason, 0, x.rep, x.company, '', x.cards
-		from (
-			select v.viewer, {lost_key}, {CARD_DIMENSIONS}, count(distinct l.sales_lead) cards
-			{lost_cards.replace("where", JOIN_VIEWERS + " where", 1)}
-			group by 1, 2, 3, 4, 5, 6, 7
-		) x""",
+	insert_viewer_rows(
+		LOST,
+		f"""select v.viewer, {lost_key}, '0.0' days, {CARD_DIMENSIONS}, '' customer,
+			count(distinct l.sales_lead) number
+		{lost_cards.replace("where", JOIN_VIEWERS + " where", 1)}
+		group by 1, 2, 3, 4, 5, 7, 8""",
 		args,
 	)
 	frappe.db.sql(
@@ -433,27 +441,22 @@ def rebuild_stage_rows(pipeline: str | None) -> None:
 		) x""",
 		args,
 	)
-	frappe.db.sql(
-		f"""{VIEWER_INSERT}
-		select {row_name_sql("x.viewer", "%(stay)s", "x.month", "x.pipeline", "x.stage", "''", "x.days", "x.rep", "x.company", "''")},
-			{STAMP}, x.viewer, %(stay)s, x.month, x.pipeline, x.stage, '', x.days, x.rep, x.company, '', x.moves
-		from (
-			select v.viewer, {stay_key}, {CARD_DIMENSIONS}, count(*) moves
-			{stays.replace("where", JOIN_VIEWERS + " where", 1)}
-			group by 1, 2, 3, 4, 5, 6, 7
-		) x""",
+	insert_viewer_rows(
+		STAY_MEASURE,
+		f"""select v.viewer, date_format(l.changed_on, '%%Y-%%m-01') day, coalesce(l.pipeline, '') pipeline,
+			l.from_stage stage, '' reason, coalesce(round(l.days_in_from_stage, 1), 0.0) days,
+			{CARD_DIMENSIONS}, '' customer, count(*) number
+		{stays.replace("where", JOIN_VIEWERS + " where", 1)}
+		group by 1, 2, 3, 4, 6, 7, 8""",
 		args,
 	)
-	frappe.db.sql(
-		f"""{VIEWER_INSERT}
-		select {row_name_sql("x.viewer", "%(customer)s", "''", "x.pipeline", "''", "''", "'0.0'", "x.rep", "x.company", "x.customer")},
-			{STAMP}, x.viewer, %(customer)s, null, x.pipeline, '', '', 0, x.rep, x.company, x.customer, x.cards
-		from (
-			select v.viewer, coalesce(c.pipeline, '') pipeline, {CARD_DIMENSIONS}, c.customer, count(*) cards
-			from `tabSales Lead` c {JOIN_VIEWERS}
-			where c.customer != ''{of_card}
-			group by 1, 2, 3, 4, 5
-		) x""",
+	insert_viewer_rows(
+		CUSTOMER,
+		f"""select v.viewer, null day, coalesce(c.pipeline, '') pipeline, '' stage, '' reason, '0.0' days,
+			{CARD_DIMENSIONS}, c.customer, count(*) number
+		from `tabSales Lead` c {JOIN_VIEWERS}
+		where c.customer != ''{of_card}
+		group by 1, 3, 7, 8, 9""",
 		args,
 	)
 
