@@ -340,3 +340,12 @@ website_route_rules = [
 	{"from_route": "/supplier-qualifications/<name>", "to_route": "supplier-qualifications/qualification"},
 	{"from_route": "/tenders/<name>", "to_route": "tenders/tender"},
 ]
+
+# the analytics summaries count per user (rep, viewer) and per customer: a user or record they
+# mention may still be deleted (Frappe removes the user's ToDos itself; the counts stay as history)
+ignore_links_on_delete = [
+	"Sales Stage Summary",
+	"Sales Stage Stay",
+	"Interaction Summary",
+	"Sales Viewer Summary",
+]

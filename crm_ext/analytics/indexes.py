@@ -36,7 +36,11 @@ INDEXES = {
 	},
 	"Sales Stage Stay": {"pipeline_month_index": ["pipeline", "month"]},
 	# a rep's own rows of the funnel and the stays (a period of one measure, of a pipeline)
-	"Sales Viewer Summary": {"viewer_measure_index": ["viewer", "measure", "pipeline", "day"]},
+	"Sales Viewer Summary": {
+		"viewer_measure_index": ["viewer", "measure", "pipeline", "day"],
+		# a pipeline's rows of one measure (its Furthest rows rebuilt when a stage is reordered)
+		"measure_pipeline_day_index": ["measure", "pipeline", "day"],
+	},
 	"Sales Lead": {
 		# Receivables Health: the Responsible of each customer's latest card
 		"customer_creation_index": ["customer", "creation"],

@@ -103,8 +103,11 @@ def refuse_direct_write(doc, method=None):
 
 
 def card_state(name: str) -> tuple[Card | None, list[Move], frozenset[str]]:
-	"""A card as the summaries see it, its stage log and the users who see it, as stored now."""
-	row = frappe.db.get_value("Sales Lead", name, CARD_FIELDS, as_dict=True)
+	"""A card as the summaries see it, its stage log and the users who see it, as stored now. The card
+	is read with a lock (its save or assignment holds it already): the latest committed row, not the
+	transaction's older snapshot, whose Responsible or assignees a concurrent assignment may have
+	changed since."""
+	row = frappe.db.get_value("Sales Lead", name, CARD_FIELDS, as_dict=True, for_update=True)
 	card = (
 		Card(
 			row.lead_owner,

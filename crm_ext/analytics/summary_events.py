@@ -50,6 +50,13 @@ def forget_pending() -> None:
 	frappe.local.flags.pop(PENDING, None)
 
 
+def forget_failed_save(name: str | None) -> None:
+	"""A save of card ``name`` undone by a rollback to a savepoint (which runs no rollback hook):
+	its pending entry goes, or the card's next save or assignment in the request would be skipped."""
+	if name and PENDING in frappe.local.flags:
+		frappe.local.flags[PENDING].pop(name, None)
+
+
 # --- Sales Lead -------------------------------------------------------------------------------
 
 
@@ -93,8 +100,11 @@ def forget_card(doc) -> None:
 
 
 def card_before_rename(doc, method=None, old=None, new=None, merge=False) -> None:
-	"""A merge moves the stage log of ``old`` onto ``new``: remember both cards' rows."""
+	"""A merge moves the stage log of ``old`` onto ``new``: remember both cards' rows (both cards
+	locked first, in name order, then their viewer records, as a save or an assignment locks them)."""
 	if merge:
+		for name in sorted((old, new)):
+			frappe.db.get_value(CARD, name, "name", for_update=True)
 		frappe.local.flags[f"{PENDING}:{old}"] = (summaries.counted(old)[0], summaries.counted(new)[0])
 
 

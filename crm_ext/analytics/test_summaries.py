@@ -12,6 +12,7 @@ from crm_ext.analytics import summaries
 from crm_ext.analytics.testing import lead_through, make_analytics_pipeline, make_lost_reason
 from crm_ext.logic.summaries import card_viewers
 from crm_ext.sales.merge import merge_leads
+from crm_ext.sales.pipeline import move_card
 from crm_ext.testing import CRMTestCase, make_sales_lead, make_user
 
 PIPELINE = "_Test Summary Pipeline"
@@ -162,6 +163,28 @@ class TestSummariesFollowTheEvents(CRMTestCase):
 		stale.job_title = "_Test stale"
 		stale.save()  # a save of a card loaded before its assignment changed counts what is stored
 		self.assert_summaries_equal_a_rebuild()
+
+	def test_a_refused_procedure_move_leaves_the_card_s_next_save_counted(self):
+		"""A stage move the app makes as a procedure (a payment, an accepted proposal) that fails after
+		the summaries read the card is undone to a savepoint: the card's next save still counts."""
+		lead = lead_through(PIPELINE, "Quote", lead_owner=REP_A)
+		frappe.db.set_value("Sales Lead", lead.name, "channel", "Pigeon")  # refused by the next save
+		self.assertFalse(move_card(lead.name, f"{PIPELINE}-New", "{0}: {1}"))
+		frappe.db.set_value("Sales Lead", lead.name, "channel", "Phone")
+		lead = frappe.get_doc("Sales Lead", lead.name)
+		lead.stage = f"{PIPELINE}-New"
+		lead.save()
+		self.assert_summaries_equal_a_rebuild()
+
+	def test_a_user_who_sees_cards_may_still_be_deleted(self):
+		"""The summaries mention users (rep, viewer) and customers as history, not as links that keep
+		them: a user assigned to a card can be deleted like any other."""
+		gone = make_user("summary-gone@example.com", "Sales User")
+		lead = lead_through(PIPELINE, "Quote", lead_owner=REP_A)
+		assign_to.add({"doctype": "Sales Lead", "name": lead.name, "assign_to": [gone]})
+		self.assertTrue(frappe.get_all(summaries.VIEWERS, filters={"viewer": gone}, limit=1))
+		frappe.delete_doc("User", gone, ignore_permissions=True)
+		self.assertFalse(frappe.db.exists("User", gone))
 
 	def test_a_stage_reordered(self):
 		lead_through(PIPELINE, "Quote", lead_owner=REP_A)

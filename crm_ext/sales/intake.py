@@ -14,6 +14,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import now_datetime
 
+from crm_ext.analytics.summary_events import forget_failed_save
 from crm_ext.sales.campaigns import campaign_of_request
 from crm_ext.sales.contact_keys import TwinLeadError
 from crm_ext.sales.dedupe import find_match, keys_from
@@ -84,6 +85,7 @@ def open_card(values: dict, customer: str | None) -> tuple[str, bool]:
 			lead.insert(ignore_permissions=True)
 	except TwinLeadError as e:
 		frappe.db.rollback(save_point=SAVEPOINT)
+		forget_failed_save(lead.name)  # the naming series may give its name to the next card
 		return e.existing, False
 	frappe.db.release_savepoint(SAVEPOINT)
 	return lead.name, True

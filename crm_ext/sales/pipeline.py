@@ -208,6 +208,7 @@ def move_card(lead: str, stage: str, refused_note: str, **flags) -> bool:
 	card's stage rules still apply; when they refuse, the card stays where it is and
 	``refused_note`` ("... {0} (the stage): {1} (the reason)", translated) is written on its
 	timeline: the accounting event that moved it is never refused because of a card."""
+	from crm_ext.analytics.summary_events import forget_failed_save
 	from crm_ext.sales.timeline import log_on_lead
 
 	doc = frappe.get_doc("Sales Lead", lead)
@@ -221,6 +222,7 @@ def move_card(lead: str, stage: str, refused_note: str, **flags) -> bool:
 		return True
 	except frappe.ValidationError as e:
 		frappe.db.rollback(save_point=savepoint)
+		forget_failed_save(lead)
 		frappe.clear_last_message()
 		log_on_lead(lead, refused_note.format(frappe.bold(stage), frappe.utils.escape_html(str(e))))
 		return False
