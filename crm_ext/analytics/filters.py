@@ -15,7 +15,7 @@ from frappe.utils import add_days, getdate
 from pypika.terms import Criterion, Term
 from pypika.utils import format_alias_sql
 
-from crm_ext.sales.access import CARD, sees_all_leads
+from crm_ext.sales.access import CARD, assigned_pattern, sees_all_leads
 
 Lead = DocType("Sales Lead")
 ToDo = DocType("ToDo")
@@ -84,7 +84,7 @@ def restricted_user(user: str | None = None) -> str | None:
 
 
 def own_leads_criterion(user: str, lead=Lead) -> Criterion:
-	return (lead.lead_owner == user) | (lead.owner == user) | lead._assign.like(f'%"{user}"%')
+	return (lead.lead_owner == user) | (lead.owner == user) | lead._assign.like(assigned_pattern(user))
 
 
 def lead_criteria(

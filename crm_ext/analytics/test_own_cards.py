@@ -97,6 +97,21 @@ class TestFewOwnCards(CRMTestCase):
 		self.assertIn("_Test Own Other", customers())
 		self.assertNotIn("_Test Own Customer", customers())
 
+	def test_an_underscore_in_a_user_id_is_not_a_wildcard(self):
+		"""``own_c@...`` is not ``ownxc@...``: the list, the reports and the summaries agree."""
+		wild = make_user("own_c@example.com", "Sales User")
+		other = make_user("ownxc@example.com", "Sales User")
+		theirs = lead_through(PIPELINE, "Quote", lead_owner=self.colleague).name
+		assign({"assign_to": [other], "doctype": "Sales Lead", "name": theirs})
+		frappe.set_user(wild)
+		self.assertNotIn(theirs, frappe.get_list("Sales Lead", {"pipeline": PIPELINE}, pluck="name"))
+		self.assertNotIn(theirs, filters.few_own_cards(self.period) or [])
+		with patch.object(summary_reads, "answers", return_value=False):
+			funnel, _stays, _kpis = self.reports()
+		self.assertEqual([row["reached"] for row in funnel], [0, 0, 0])
+		frappe.set_user(other)
+		self.assertIn(theirs, frappe.get_list("Sales Lead", {"pipeline": PIPELINE}, pluck="name"))
+
 	def test_a_rep_without_cards_in_the_period_gets_empty_reports(self):
 		frappe.set_user(make_user("own.cards.new.rep@example.com", "Sales User"))
 		self.assertEqual(filters.few_own_cards(self.period), [])

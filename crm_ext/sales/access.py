@@ -115,9 +115,16 @@ def stored_card(name: str | None) -> dict | None:
 	return frappe.db.get_value(CARD, name, ["lead_owner", "owner", "_assign"], as_dict=True)
 
 
+def assigned_pattern(user: str) -> str:
+	"""A LIKE pattern matching the cards whose ``_assign`` (a JSON list) names ``user``: the user's
+	``%``, ``_`` and ``\\`` taken literally (``j_doe@x`` does not match ``jxdoe@x``)."""
+	literal = user.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+	return f'%"{literal}"%'
+
+
 def own_leads_condition(user: str, table: str = "`tabSales Lead`") -> str:
 	escaped = frappe.db.escape(user)
-	assigned = frappe.db.escape(f'%"{user}"%')
+	assigned = frappe.db.escape(assigned_pattern(user))
 	return (
 		f"({table}.`lead_owner` = {escaped} or {table}.`owner` = {escaped}"
 		f" or {table}.`_assign` like {assigned})"

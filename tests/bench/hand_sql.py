@@ -14,6 +14,7 @@ import frappe
 from frappe.utils import add_to_date, flt, getdate, now_datetime
 
 from crm_ext.logic.analytics import median_p90
+from crm_ext.sales.access import assigned_pattern
 
 OPEN_WON = ("Open", "Won")
 
@@ -23,7 +24,7 @@ def rule(user: str | None, alias: str = "c") -> str:
 	if not user:
 		return ""
 	u = frappe.db.escape(user)
-	assigned = frappe.db.escape(f'%"{user}"%')
+	assigned = frappe.db.escape(assigned_pattern(user))
 	return f" and ({alias}.lead_owner = {u} or {alias}.owner = {u} or {alias}._assign like {assigned})"
 
 
